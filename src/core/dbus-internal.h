@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef EMBER_DBUS_INTERNAL_H
+#define EMBER_DBUS_INTERNAL_H
+
+/* Shared by the dbus*.c files only: the object model of the org.freedesktop.systemd1 API
+ * (interfaces as tables of methods, properties and signals) and the helpers that build
+ * messages. Nothing outside src/core/dbus*.c includes this; the rest of the manager uses
+ * core/dbus.h. */
+
+#include <dbus/dbus.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "core/job.h"
+#include "core/unit.h"
+#include "macro.h"
+
+struct manager;
+
+#define BUS_NAME "org.freedesktop.systemd1"
+#define BUS_PATH "/org/freedesktop/systemd1"
+#define BUS_UNIT_PREFIX BUS_PATH "/unit/"
+#define BUS_JOB_PREFIX BUS_PATH "/job/"
+#define BUS_IFACE_MANAGER BUS_NAME ".Manager"
+#define BUS_IFACE_UNIT BUS_NAME ".Unit"
+#define BUS_IFACE_JOB BUS_NAME ".Job"
+#define BUS_IFACE_PROPERTIES "org.freedesktop.DBus.Properties"
+#define BUS_IFACE_INTROSPECTABLE "org.freedesktop.DBus.Introspectable"
+#define BUS_IFACE_PEER "org.freedesktop.DBus.Peer"
+
+#define BUS_ERROR_NO_SUCH_UNIT BUS_NAME ".NoSuchUnit"
+#define BUS_ERROR_NO_UNIT_FOR_PID BUS_NAME ".NoUnitForPID"
+#define BUS_ERROR_NO_SUCH_JOB BUS_NAME ".NoSuchJob"
+#define BUS_ERROR_UNIT_MASKED BUS_NAME ".UnitMasked"
+#define BUS_ERROR_LOAD_FAILED BUS_NAME ".LoadFailed"
+#define BUS_ERROR_BAD_UNIT_SETTING BUS_NAME ".BadUnitSetting"
+#define BUS_ERROR_ONLY_BY_DEPENDENCY BUS_NAME ".OnlyByDependency"
+#define BUS_ERROR_TRANSACTION_IS_DESTRUCTIVE BUS_NAME ".TransactionIsDestructive"
+#define BUS_ERROR_TRANSACTION_ORDER_IS_CYCLIC BUS_NAME ".TransactionOrderIsCyclic"
+#define BUS_ERROR_JOB_TYPE_NOT_APPLICABLE BUS_NAME ".JobTypeNotApplicable"
+#define BUS_ERROR_NO_SUCH_PROCESS BUS_NAME ".NoSuchProcess"
+
+/* A client connection (dbus.c). */
+struct bus_client;
+
+/* One method call being handled. The handler leaves its answer in reply (a method return
+ * or an error); the dispatcher sends it unless the caller asked for no reply. */
+struct bus_call {
+	struct manager *manager;
+	struct bus_client *client;
+	DBusMessage *message;
+	void *object;       /* what the path names: the manager, a unit or a job */
+	DBusMessage *reply;
+};
+
+struct bus_property;
+/* Appends the value (not the variant) to it. Returns false on OOM. */
+typedef bool (*bus_property_get_fn)(DBusMessageIter *it, void *object,
+				    const struct bus_property *p);
+
+struct bus_property {
+	const char *name;
+	const char *signature;
+	bus_property_get_fn get;
+	size_t arg;   /* an offset into the object, or whatever the getter wants */
+};
+
+/* Returns 0 (with c->reply set, unless it was sent already) or -ENOMEM. */
+typedef int (*bus_method_fn)(struct bus_call *c);
+
+struct bus_method {
+	const char *name;
+	const char *in, *out;
+	bus_method_fn handler;
+};
+
+struct bus_signal {
+	const char *name;
+	const char *signature;
+};
+
+/* Tables end with a row whose name is NULL; any table may be NULL. */
+struct bus_interface {
+	const char *name;
+	const struct bus_method *methods;
+	const struct bus_property *properties;
+	const struct bus_signal *signals;
+};
+
+#define BUS_OBJECT_MAX_INTERFACES 3
+
+/* What an object path resolved to, for the duration of one call. */
+struct bus_object {
+	void *data;
+	const struct bus_interface *interfaces[BUS_OBJECT_MAX_INTERFACES + 1];
+	char **children;       /* child node names for Introspect (owned) */
+	struct unit *phantom;  /* owned stand-in for a unit that cannot exist (dbus-unit.c) */
+};
+
+/* dbus.c */
+/* True if any client would receive a signal now. */
+bool bus_has_listeners(struct manager *m);
+/* Sends a copy of msg to every connected client. msg stays the caller's. */
+void bus_broadcast(struct manager *m, DBusMessage *msg);
+/* The peer's PID, 0 if unknown. */
+pid_t bus_client_pid(struct bus_client *c);
+/* Sends c->reply now (so that signals can follow it) and clears it. */
+void bus_call_send_reply(struct bus_call *c);
+
+/* dbus-object.c: building messages. Strings that are not UTF-8 are repaired rather
+ * than handed to libdbus, which aborts the process on them. All return false on OOM. */
+bool bus_append_string(DBusMessageIter *it, const char *s);
+bool bus_append_path(DBusMessageIter *it, const char *path);
+bool bus_append_strv(DBusMessageIter *it, char *const *l);
+bool bus_append_bool(DBusMessageIter *it, bool b);
+bool bus_append_u32(DBusMessageIter *it, uint32_t v);
+bool bus_append_i32(DBusMessageIter *it, int32_t v);
+bool bus_append_u64(DBusMessageIter *it, uint64_t v);
+
+/* Generic getters; p->arg is the field's offset in the object. */
+bool bus_property_get_string(DBusMessageIter *it, void *object, const struct bus_property *p);
+bool bus_property_get_strv(DBusMessageIter *it, void *object, const struct bus_property *p);
+bool bus_property_get_bool(DBusMessageIter *it, void *object, const struct bus_property *p);
+bool bus_property_get_usec(DBusMessageIter *it, void *object, const struct bus_property *p);
+bool bus_property_get_int(DBusMessageIter *it, void *object, const struct bus_property *p);
+bool bus_property_get_unsigned(DBusMessageIter *it, void *object, const struct bus_property *p);
+/* struct dual_timestamp at p->arg: its realtime or monotonic half. */
+bool bus_property_get_realtime(DBusMessageIter *it, void *object, const struct bus_property *p);
+bool bus_property_get_monotonic(DBusMessageIter *it, void *object, const struct bus_property *p);
+/* Constant values (for properties kept for compatibility). */
+bool bus_property_get_empty_string(DBusMessageIter *it, void *object,
+				   const struct bus_property *p);
+bool bus_property_get_false(DBusMessageIter *it, void *object, const struct bus_property *p);
+
+/* Creates c->reply as a method return and opens it for appending. 0 or -ENOMEM. */
+int bus_call_return_iter(struct bus_call *c, DBusMessageIter *it);
+/* An empty method return. */
+int bus_call_return_empty(struct bus_call *c);
+/* A method return with one object path / string. */
+int bus_call_return_path(struct bus_call *c, const char *path);
+int bus_call_return_string(struct bus_call *c, const char *s);
+/* Sets c->reply to an error. 0 or -ENOMEM. */
+int bus_call_error(struct bus_call *c, const char *name, const char *fmt, ...) _printf_(3, 4);
+/* An error named after -errno (FileNotFound, InvalidArgs, ...), text strerror + detail. */
+int bus_call_error_errno(struct bus_call *c, int error, const char *detail);
+/* Reads the arguments; the dispatcher checked the signature already. 0 or -ENOMEM. */
+int bus_call_get_args(struct bus_call *c, int first_type, ...);
+
+/* Appends {name: variant} entries of interface i to an open a{sv}; names NULL = all. */
+bool bus_append_properties(DBusMessageIter *dict, const struct bus_interface *i, void *object,
+			   const char *const *names);
+/* A PropertiesChanged signal for path with the named properties of i. NULL on OOM. */
+DBusMessage *bus_properties_changed_new(const char *path, const struct bus_interface *i,
+					void *object, const char *const *names);
+/* Routes a call to the object's interfaces, Properties and Introspectable. */
+int bus_object_call(struct bus_call *c, struct bus_object *o);
+void bus_object_done(struct bus_object *o);
+
+/* dbus-manager.c */
+extern const struct bus_interface bus_manager_interface;
+/* Objects above the manager and the manager itself; -ENOENT if path is no such node. */
+int bus_manager_object_find(struct manager *m, const char *path, struct bus_object *o);
+
+/* dbus-unit.c */
+extern const struct bus_interface bus_unit_interface;
+extern const struct bus_interface bus_job_interface;
+/* Resolves a path below /org/freedesktop/systemd1/unit or /job. -ENOENT, -ENOMEM. */
+int bus_unit_object_find(struct manager *m, const char *path, struct bus_object *o);
+int bus_job_object_find(struct manager *m, const char *path, struct bus_object *o);
+/* The unit called name: loaded (with its dependencies) if load, else only if present.
+ * Returns 1 with *ret, or 0 with an error reply in c (NoSuchUnit, InvalidArgs), or
+ * -ENOMEM. */
+int bus_unit_by_name(struct bus_call *c, const char *name, bool load, struct unit **ret);
+/* Queues a job as StartUnit & co. do, answering c with the job path or an error.
+ * reload_if_possible turns RESTART into RELOAD_OR_START for units that can reload. */
+int bus_unit_enqueue(struct bus_call *c, struct unit *u, enum job_type type,
+		     const char *mode, bool reload_if_possible);
+/* Kill/KillUnit: checks whom ("" = all) and sig, answers c. */
+int bus_unit_kill(struct bus_call *c, struct unit *u, const char *whom, int sig);
+/* Appends (id, description, load, active, sub, following, path, job id, type, job path). */
+bool bus_unit_append_list_entry(DBusMessageIter *array, struct unit *u);
+/* Appends (id, unit, type, state, job path, unit path). */
+bool bus_job_append_list_entry(DBusMessageIter *array, struct job *j);
+/* Children for Introspect of /org/freedesktop/systemd1/unit and /job. */
+char **bus_unit_children(struct manager *m);
+char **bus_job_children(struct manager *m);
+
+/* dbus-service.c */
+extern const struct bus_interface bus_service_interface;
+/* Properties that change at run time, for PropertiesChanged. */
+extern const char *const bus_service_changed_properties[];
+
+/* dbus-manager-units.c: unit and job methods of the Manager interface. */
+int bus_method_get_unit(struct bus_call *c);
+int bus_method_load_unit(struct bus_call *c);
+int bus_method_get_unit_by_pid(struct bus_call *c);
+int bus_method_start_unit(struct bus_call *c);
+int bus_method_stop_unit(struct bus_call *c);
+int bus_method_reload_unit(struct bus_call *c);
+int bus_method_restart_unit(struct bus_call *c);
+int bus_method_try_restart_unit(struct bus_call *c);
+int bus_method_reload_or_restart_unit(struct bus_call *c);
+int bus_method_reload_or_try_restart_unit(struct bus_call *c);
+int bus_method_kill_unit(struct bus_call *c);
+int bus_method_reset_failed_unit(struct bus_call *c);
+int bus_method_reset_failed(struct bus_call *c);
+int bus_method_get_unit_processes(struct bus_call *c);
+int bus_method_get_job(struct bus_call *c);
+int bus_method_cancel_job(struct bus_call *c);
+int bus_method_clear_jobs(struct bus_call *c);
+int bus_method_list_jobs(struct bus_call *c);
+int bus_method_list_units(struct bus_call *c);
+int bus_method_list_units_filtered(struct bus_call *c);
+int bus_method_list_units_by_patterns(struct bus_call *c);
+int bus_method_list_units_by_names(struct bus_call *c);
+
+/* dbus-manager-files.c: unit file methods of the Manager interface. */
+int bus_method_list_unit_files(struct bus_call *c);
+int bus_method_list_unit_files_by_patterns(struct bus_call *c);
+int bus_method_get_unit_file_state(struct bus_call *c);
+int bus_method_enable_unit_files(struct bus_call *c);
+int bus_method_disable_unit_files(struct bus_call *c);
+int bus_method_mask_unit_files(struct bus_call *c);
+int bus_method_unmask_unit_files(struct bus_call *c);
+int bus_method_set_default_target(struct bus_call *c);
+int bus_method_get_default_target(struct bus_call *c);
+
+#endif
