@@ -179,6 +179,7 @@ job_install(struct unit *u, enum job_type type, struct job **ret)
 	j->unit = u;
 	j->type = type;
 	j->state = JOB_WAITING;
+	j->install_usec = now(CLOCK_MONOTONIC);
 	do
 		j->id = ++m->current_job_id;
 	while (j->id == 0 || hashmap_contains(m->jobs, (void *)(uintptr_t)j->id));
@@ -394,8 +395,9 @@ print_status(struct job *j, enum job_result result)
 		return;
 	switch (result) {
 	case JOB_DONE:
-		if (!unit_active_or_reloading(unit_active_state(u)))
-			break; /* a condition was not met: nothing started */
+		if (!unit_active_or_reloading(unit_active_state(u)) ||
+		    u->active_enter_timestamp.monotonic < j->install_usec)
+			break; /* a condition was not met, or it was up already: nothing started */
 		if (u->type == UNIT_TARGET)
 			manager_status_printf(m, "  OK  ", "Reached target %s - %s.", u->id, d);
 		else

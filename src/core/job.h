@@ -74,6 +74,7 @@ struct job {
 	bool sent_dbus_new_signal;
 	struct job *run_queue_next, *run_queue_prev;
 	struct event_source *timer; /* JobTimeoutSec= */
+	usec_t install_usec;        /* when it was installed, CLOCK_MONOTONIC */
 	usec_t begin_usec;          /* when it started running, CLOCK_MONOTONIC */
 	usec_t last_status_usec;    /* console "A start job is running" throttle */
 };

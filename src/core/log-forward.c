@@ -110,8 +110,10 @@ log_forward_line(struct unit *u, enum exec_output target, int facility, int leve
 	(void)unit_log_append(&u->log, now(CLOCK_REALTIME), ident, pid, line);
 	if (target == EXEC_OUTPUT_SYSLOG || target == EXEC_OUTPUT_JOURNAL)
 		done = send_syslog(pri, ident, pid, line);
-	/* A user manager has no business in the kernel log. */
-	if (!done && target != EXEC_OUTPUT_NULL && u->manager->scope == SCOPE_SYSTEM)
+	/* A user manager has no business in the kernel log, and a manager that logs to the
+	 * console (a demo, a container) keeps its services' lines beside its own. */
+	if (!done && target != EXEC_OUTPUT_NULL && u->manager->scope == SCOPE_SYSTEM &&
+	    log_get_target() != LOG_TARGET_CONSOLE)
 		done = send_kmsg(pri, ident, pid, line);
 	if (!done || target == EXEC_OUTPUT_KMSG_AND_CONSOLE) {
 		/* No syslog and no kmsg (a debug instance): the manager's stderr. */

@@ -248,7 +248,10 @@ parse_dependency(const struct parse_ctx *c, const char *v, int arg, void *data)
 		r = unit_add_dependency_by_name(c->unit, arg, e, true);
 		if (r == -ENOMEM)
 			return r;
-		if (r < 0)
+		if (r == -EOPNOTSUPP)
+			log_syntax(c->file, c->line, LOG_DEBUG, 0,
+				   "Unit type of %s is not supported yet, ignoring dependency.", e);
+		else if (r < 0)
 			log_syntax(c->file, c->line, LOG_WARNING, r,
 				   "Failed to add dependency on %s, ignoring: %m", e);
 	}

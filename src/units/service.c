@@ -176,16 +176,11 @@ on_log(struct event_source *src, int fd, uint32_t revents, void *userdata)
 	const char *ident;
 	ssize_t n;
 
-	ident = c->syslog_identifier ? c->syslog_identifier : UNIT(s)->id;
-	if (!c->syslog_identifier && s->main_command) {
-		const char *b = strrchr(s->main_command->path, '/');
-		ident = b ? b + 1 : s->main_command->path;
-	}
+	ident = s->log_ident ? s->log_ident : UNIT(s)->id;
 	n = read(fd, buf, sizeof(buf));
 	if (n > 0) {
 		log_forward_buffer(UNIT(s), c->std_output, c->syslog_facility, c->syslog_level,
-				   c->syslog_level_prefix, ident,
-				   s->main_pid ? s->main_pid : s->main_exec_pid, &s->log_buffer,
+				   c->syslog_level_prefix, ident, s->log_pid, &s->log_buffer,
 				   &s->log_buffer_len, buf, (size_t)n, false);
 		return 0;
 	}
@@ -193,7 +188,7 @@ on_log(struct event_source *src, int fd, uint32_t revents, void *userdata)
 		return 0;
 	/* Every writer is gone; keep nothing half-written. */
 	log_forward_buffer(UNIT(s), c->std_output, c->syslog_facility, c->syslog_level,
-			   c->syslog_level_prefix, ident, s->main_exec_pid, &s->log_buffer,
+			   c->syslog_level_prefix, ident, s->log_pid, &s->log_buffer,
 			   &s->log_buffer_len, "", 0, true);
 	s->log_source = event_source_free(s->log_source);
 	s->log_fd = safe_close(s->log_fd);
@@ -286,6 +281,15 @@ service_spawn(struct service *s, struct exec_command *c, bool is_control, pid_t 
 	safe_close(logw);
 	if (r < 0)
 		return r;
+	if (logw >= 0) {
+		const char *base = strrchr(c->argv && c->argv[0] ? c->argv[0] : c->path, '/');
+
+		s->log_pid = spawn->pid;
+		free(s->log_ident);
+		s->log_ident = strdup(s->exec_context.syslog_identifier ?
+				      s->exec_context.syslog_identifier :
+				      base ? base + 1 : c->argv && c->argv[0] ? c->argv[0] : c->path);
+	}
 	r = unit_watch_pid(u, spawn->pid);
 	if (r < 0)
 		return r;
@@ -1189,6 +1193,7 @@ service_done(struct unit *u)
 	free(s->status_text);
 	free(s->failed_step);
 	free(s->log_buffer);
+	free(s->log_ident);
 	set_remove(u->manager->group_waiters, u);
 	s->timer = event_source_free(s->timer);
 	s->watchdog_timer = event_source_free(s->watchdog_timer);

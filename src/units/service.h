@@ -146,6 +146,8 @@ struct service {
 
 	/* Output of the service's processes: a pipe the manager reads and forwards. */
 	int log_fd;                   /* read end, -1 if none */
+	pid_t log_pid;                /* the process the pipe was made for, for the tag */
+	char *log_ident;              /* SyslogIdentifier= or that command's basename */
 	struct event_source *log_source;
 	char *log_buffer;             /* partial line */
 	size_t log_buffer_len;

@@ -1,0 +1,17 @@
+#!/bin/bash
+# Installs what building, testing and demonstrating ember needs on Debian 12.
+# Runtime libraries: libdbus-1, libcgroup, libudev, inih (fixed by the project);
+# the rest are build and test tools.
+set -euo pipefail
+pkgs=(meson ninja-build gcc pkg-config libdbus-1-dev libcgroup-dev libudev-dev libinih-dev
+      check dbus util-linux procps psmisc systemd busybox groff-base valgrind)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "dependencies installed"

@@ -1,0 +1,15 @@
+#!/bin/bash
+# Runs every test (unit and integration) in a normal build and in an
+# AddressSanitizer+UndefinedBehaviorSanitizer build. Exit status: 0 only if all pass.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/build.sh build
+scripts/build.sh build-asan -Db_sanitize=address,undefined -Db_lundef=false
+status=0
+for dir in build build-asan; do
+	echo "== meson test in $dir"
+	# Sanitizer reports must fail the run: abort on the first UBSan finding too.
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+		meson test -C "$dir" --print-errorlogs --num-processes 2 || status=1
+done
+exit $status
