@@ -15,3 +15,13 @@ if ((${#missing[@]})); then
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "dependencies installed"
+
+# The unit files Debian's systemd, udev, dbus, openssh-server and cron packages ship, for
+# tests/integration/test-debian-units.sh. Downloaded, never installed: nothing starts.
+debs=/var/cache/ember-test-debs
+if [[ ! -f $debs/.complete ]]; then
+	mkdir -p "$debs"
+	(cd "$debs" && { apt-get download systemd udev dbus openssh-server cron >/dev/null 2>&1 ||
+		{ apt-get update -qq && apt-get download systemd udev dbus openssh-server cron >/dev/null; }; }) &&
+		touch "$debs/.complete"
+fi

@@ -411,11 +411,14 @@ driver_call(struct bus_call *c)
 		return bus_call_return_empty(c);
 	if (streq(member, "GetNameOwner")) {
 		const char *n = NULL;
-		int r = bus_call_get_args(c, DBUS_TYPE_STRING, &n, DBUS_TYPE_INVALID);
+		int r;
 
+		if (!dbus_message_has_signature(c->message, "s"))
+			return bus_call_error(c, DBUS_ERROR_INVALID_ARGS, "Expected one string.");
+		r = bus_call_get_args(c, DBUS_TYPE_STRING, &n, DBUS_TYPE_INVALID);
 		if (r < 0)
 			return r;
-		if (!n || !streq(n, BUS_NAME))
+		if (!streq(n, BUS_NAME))
 			return bus_call_error(c, DBUS_ERROR_NAME_HAS_NO_OWNER,
 					      "The name does not have an owner.");
 		return bus_call_return_string(c, BUS_NAME);

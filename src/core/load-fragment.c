@@ -140,7 +140,10 @@ load_dependency_dirs(struct unit *u, char **names)
 						closedir(dir);
 						return r;
 					}
-					if (r < 0)
+					if (r == -EOPNOTSUPP)
+						log_unit_debug(u, "Ignoring %s from %s: unit type not supported yet.",
+							       target, *d);
+					else if (r < 0)
 						log_unit_warning_errno(u, r, "Cannot add dependency on %s from %s: %m",
 								       target, *d);
 				}

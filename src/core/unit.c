@@ -721,6 +721,15 @@ unit_notify(struct unit *u, enum unit_active_state os, enum unit_active_state ns
 		}
 		if (ns == UNIT_INACTIVE && set_size(u->deps[UNIT_ON_SUCCESS]) > 0)
 			start_dependency_units(u, UNIT_ON_SUCCESS, JOB_START, "OnSuccess=");
+		if (ns == UNIT_INACTIVE && u->success_action != MANAGER_OK) {
+			log_unit_notice(u, "Succeeded; SuccessAction= asks the manager to %s.",
+					u->success_action == MANAGER_EXIT ? "exit" : "shut down");
+			manager_begin_shutdown(m, u->success_action);
+		} else if (ns == UNIT_FAILED && u->failure_action != MANAGER_OK) {
+			log_unit_notice(u, "Failed; FailureAction= asks the manager to %s.",
+					u->failure_action == MANAGER_EXIT ? "exit" : "shut down");
+			manager_begin_shutdown(m, u->failure_action);
+		}
 	}
 	if (unit_active_or_reloading(ns) && !unit_active_or_reloading(os)) {
 		/* Upholds=: keep the upheld units running while we are. */

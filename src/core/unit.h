@@ -124,6 +124,8 @@ struct unit {
 	bool perpetual;      /* never stopped: -.slice, init.scope */
 	usec_t job_timeout;  /* JobTimeoutSec=, USEC_INFINITY = none */
 	struct ratelimit start_limit;
+	int success_action;  /* enum manager_objective to reach when the unit succeeds, 0 = none */
+	int failure_action;  /* ... when it fails (also StartLimitAction=) */
 	char *start_limit_action; /* "none" only, for now; kept for the API */
 
 	struct condition *conditions;

@@ -263,6 +263,29 @@ parse_start_limit_interval(const struct parse_ctx *c, const char *v, int arg, vo
 	return parse_usec(c, v, 0, data);
 }
 
+/* SuccessAction=, FailureAction=, StartLimitAction=: what the whole manager does then. */
+static int
+parse_emergency_action(const struct parse_ctx *c, const char *v, int arg, void *data)
+{
+	static const struct { const char *prefix; enum manager_objective o; } actions[] = {
+		{ "none", MANAGER_OK }, { "exit", MANAGER_EXIT }, { "reboot", MANAGER_REBOOT },
+		{ "poweroff", MANAGER_POWEROFF }, { "halt", MANAGER_HALT }, { "kexec", MANAGER_KEXEC },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(actions); i++) {
+		const char *rest = startswith(v, actions[i].prefix);
+
+		/* The -force and -immediate variants are accepted; ember always stops units
+		 * in order first, which is what -force skips (documented). */
+		if (rest && (!*rest || streq(rest, "-force") || streq(rest, "-immediate"))) {
+			*(int *)data = actions[i].o;
+			return 0;
+		}
+	}
+	log_syntax(c->file, c->line, LOG_WARNING, 0, "Unknown action %s=%s, ignoring.", c->key, v);
+	return -EINVAL;
+}
+
 #define U(name, fn, arg, field) { "Unit", name, fn, arg, offsetof(struct unit, field) }
 #define DEP(name, d) { "Unit", name, parse_dependency, d, 0 }
 const struct directive unit_directives[] = {
@@ -295,7 +318,11 @@ const struct directive unit_directives[] = {
 	U("StartLimitIntervalSec", parse_start_limit_interval, 0, start_limit.interval),
 	U("StartLimitInterval", parse_start_limit_interval, 0, start_limit.interval),
 	U("StartLimitBurst", parse_unsigned, 0, start_limit.burst),
-	U("StartLimitAction", parse_string_raw, 0, start_limit_action),
+	U("StartLimitAction", parse_emergency_action, 0, failure_action),
+	U("SuccessAction", parse_emergency_action, 0, success_action),
+	U("FailureAction", parse_emergency_action, 0, failure_action),
+	U("SuccessActionExitStatus", parse_ignore, 0, id),
+	U("FailureActionExitStatus", parse_ignore, 0, id),
 	/* Accepted without effect: they only tune behaviour ember does not have yet. */
 	U("CollectMode", parse_ignore, 0, id),
 	U("OnFailureJobMode", parse_ignore, 0, id),

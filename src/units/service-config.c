@@ -185,6 +185,26 @@ signal_from_string(const char *v)
 	return -EINVAL;
 }
 
+/* Symbolic exit statuses: LSB's and BSD sysexits(3) names, as unit files use them. */
+static int
+exit_status_from_string(const char *v)
+{
+	static const struct { const char *n; int s; } names[] = {
+		{ "SUCCESS", 0 }, { "FAILURE", 1 }, { "INVALIDARGUMENT", 2 },
+		{ "NOTIMPLEMENTED", 3 }, { "NOPERMISSION", 4 }, { "NOTINSTALLED", 5 },
+		{ "NOTCONFIGURED", 6 }, { "NOTRUNNING", 7 }, { "USAGE", 64 }, { "DATAERR", 65 },
+		{ "NOINPUT", 66 }, { "NOUSER", 67 }, { "NOHOST", 68 }, { "UNAVAILABLE", 69 },
+		{ "SOFTWARE", 70 }, { "OSERR", 71 }, { "OSFILE", 72 }, { "CANTCREAT", 73 },
+		{ "IOERR", 74 }, { "TEMPFAIL", 75 }, { "PROTOCOL", 76 }, { "NOPERM", 77 },
+		{ "CONFIG", 78 },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(names); i++)
+		if (streq(v, names[i].n))
+			return names[i].s;
+	return -EINVAL;
+}
+
 /* "1 2 SIGHUP" lists for SuccessExitStatus= and friends. */
 static int
 parse_exit_status(const struct parse_ctx *c, const char *v, int arg, void *data)
@@ -206,7 +226,8 @@ parse_exit_status(const struct parse_ctx *c, const char *v, int arg, void *data)
 
 		if (r <= 0)
 			return r == -ENOMEM ? r : 0;
-		if (safe_atoi(w, &x) == 0 && x >= 0 && x <= 255) {
+		if ((safe_atoi(w, &x) == 0 && x >= 0 && x <= 255) ||
+		    (x = exit_status_from_string(w)) >= 0) {
 			arr = &set->statuses;
 			n = &set->n_statuses;
 		} else if ((x = signal_from_string(w)) > 0) {
@@ -280,11 +301,14 @@ service_load_check(struct unit *u)
 	struct manager *m = u->manager;
 	int r;
 
-	if (!s->exec[SERVICE_EXEC_START] && !s->exec[SERVICE_EXEC_STOP]) {
+	if (!s->exec[SERVICE_EXEC_START] && !s->exec[SERVICE_EXEC_STOP] && !u->success_action) {
 		unit_set_load_error(u, UNIT_BAD_SETTING, EINVAL,
-				    "Service has no ExecStart= and no ExecStop= setting. Refusing.");
+				    "Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.");
 		return -EINVAL;
 	}
+	/* Without ExecStart= a service is a oneshot whatever its Type= default says. */
+	if (!s->exec[SERVICE_EXEC_START] && s->type == SERVICE_SIMPLE)
+		s->type = SERVICE_ONESHOT;
 	if (!s->exec[SERVICE_EXEC_START] && s->type != SERVICE_ONESHOT) {
 		unit_set_load_error(u, UNIT_BAD_SETTING, EINVAL,
 				    "Service has no ExecStart= setting, which is only allowed for "

@@ -120,8 +120,9 @@ echo "== ListUnits"
 wait_state long.service active
 out=$("${BUS[@]}" call "${MGR[@]}" ListUnits) || fail "ListUnits"
 [[ $out == "a(ssssssouso) "* ]] || fail "ListUnits: unexpected reply $out"
-grep -q '"long.service" "Long running" "loaded" "active" "running" "" "/org/freedesktop/systemd1/unit/long_2eservice" 0 "" "/"' <<<"$out" ||
-	fail "ListUnits lacks long.service: $out"
+entry='"long.service" "Long running" "loaded" "active" "running" ""'
+entry+=' "/org/freedesktop/systemd1/unit/long_2eservice" 0 "" "/"'
+grep -qF "$entry" <<<"$out" || fail "ListUnits lacks long.service: $out"
 grep -q '"default.target" "Test default" "loaded" "active"' <<<"$out" ||
 	fail "ListUnits lacks default.target: $out"
 out=$("${BUS[@]}" call "${MGR[@]}" ListUnitsByPatterns asas 1 active 1 'long*') ||
@@ -170,14 +171,16 @@ for want in '"Id" s "long.service"' '"ActiveState" s "active"' '"MainPID" u [1-9
 done
 out=$("${BUS[@]}" call "$DEST" "$(unit_path long.service)" $PROPS GetAll s $SERVICE_IFACE) ||
 	fail "GetAll(Service)"
-[[ $out =~ '"MainPID" u' && ! $out =~ '"ActiveState"' ]] || fail "GetAll(Service) is not Service only"
+[[ $out =~ '"MainPID" u' && ! $out =~ '"ActiveState"' ]] ||
+	fail "GetAll(Service) is not the Service interface only"
 out=$("${BUS[@]}" get-property "${MGR[@]}" Version SystemState NNames) || fail "Manager properties"
 [[ $out =~ ^s\ \"[^\"]+\"$'\n's\ \"(running|starting|degraded)\"$'\n'u\ [0-9]+$ ]] ||
 	fail "Manager properties: $out"
 "${BUS[@]}" introspect "$DEST" "$(unit_path long.service)" >"$tmp/introspect" ||
 	fail "introspect"
 grep -q '^org\.freedesktop\.systemd1\.Service' "$tmp/introspect" || fail "introspect lacks Service"
-grep -q '^\.StartUnit' <("${BUS[@]}" introspect "${MGR[@]:0:2}") || fail "introspect lacks StartUnit"
+grep -q '^\.StartUnit' <("${BUS[@]}" introspect "${MGR[@]:0:2}") ||
+	fail "introspect lacks StartUnit"
 
 echo "== StartUnit / StopUnit and JobRemoved"
 if command -v dbus-monitor >/dev/null; then
