@@ -462,13 +462,31 @@ manager_free(struct manager *m)
 	if (!m)
 		return NULL;
 	bus_done(m);
-	/* Free units one by one; each removes all its names from the table. */
-	for (;;) {
-		size_t it = 0;
+	m->freeing = true;
+	/* Forget the queues first: unlinking each unit from them one by one is quadratic. */
+	for (struct unit *q = m->load_queue; q; q = q->load_queue_next)
+		q->in_load_queue = false;
+	for (struct unit *q = m->dbus_unit_queue; q; q = q->dbus_queue_next)
+		q->in_dbus_queue = false;
+	for (struct unit *q = m->gc_queue; q; q = q->gc_queue_next)
+		q->in_gc_queue = false;
+	for (struct unit *q = m->unneeded_queue; q; q = q->unneeded_queue_next)
+		q->in_stop_when_unneeded_queue = false;
+	m->load_queue = m->dbus_unit_queue = m->gc_queue = m->unneeded_queue = NULL;
+	/* Collect the canonical units, then free them; each removes all its names. */
+	{
+		size_t n = 0, cap = hashmap_size(m->units);
+		struct unit **all = cap ? calloc(cap, sizeof(*all)) : NULL;
 
-		if (!hashmap_iterate(m->units, &it, (const void **)&k, (void **)&u))
-			break;
-		unit_free(u);
+		HASHMAP_FOREACH(k, u, m->units)
+			if (all && streq(k, u->id))
+				all[n++] = u;
+		for (size_t i = 0; i < n; i++)
+			unit_free(all[i]);
+		free(all);
+		/* Without memory for the list, fall back to one at a time. */
+		for (size_t it = 0; hashmap_iterate(m->units, &it, (const void **)&k, (void **)&u); it = 0)
+			unit_free(u);
 	}
 	notify_listener_free(m->notify);
 	event_source_free(m->load_queue_source);

@@ -94,6 +94,7 @@ struct manager {
 	struct dual_timestamp finish_timestamp;
 	bool startup_finished;
 	unsigned n_reloading;
+	bool freeing;            /* manager_free() runs: no queueing, no signals */
 };
 
 /* Sets up the manager: loop, signals, notify socket, API socket, unit index.

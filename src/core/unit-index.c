@@ -29,8 +29,27 @@ struct dir_entry {
 struct unit_index {
 	struct hashmap *files; /* name -> struct file_entry */
 	struct hashmap *dirs;  /* key -> struct dir_entry */
-	char **names;
+	char **names;          /* NULL-terminated; strings owned by the file entries */
+	size_t n_names, cap_names;
 };
+
+/* Appends without rescanning the list: indexing must stay linear in the number of files. */
+static int
+names_append(struct unit_index *ix, char *name)
+{
+	if (ix->n_names + 2 > ix->cap_names) {
+		size_t cap = ix->cap_names ? ix->cap_names * 2 : 64;
+		char **n = realloc(ix->names, cap * sizeof(char *));
+
+		if (!n)
+			return -ENOMEM;
+		ix->names = n;
+		ix->cap_names = cap;
+	}
+	ix->names[ix->n_names++] = name;
+	ix->names[ix->n_names] = NULL;
+	return 0;
+}
 
 static int
 add_dir(struct unit_index *ix, const char *key, const char *path)
@@ -89,8 +108,12 @@ add_file(struct unit_index *ix, const char *dir, int dfd, const char *name)
 		free(f);
 		return 0;
 	}
-	if (hashmap_put(ix->files, f->name, f) < 0 || strv_extend(&ix->names, f->name) < 0)
+	if (hashmap_put(ix->files, f->name, f) < 0)
 		goto oom;
+	if (names_append(ix, f->name) < 0) {
+		hashmap_remove(ix->files, f->name);
+		goto oom;
+	}
 	return 0;
 oom:
 	free(f->name);
@@ -180,7 +203,7 @@ unit_index_free(struct unit_index *ix)
 	}
 	hashmap_free(ix->files);
 	hashmap_free(ix->dirs);
-	strv_free(ix->names);
+	free(ix->names);
 	free(ix);
 	return NULL;
 }

@@ -208,9 +208,10 @@ unit_clear_dependencies(struct unit *u)
 		struct unit *other;
 
 		SET_FOREACH(other, u->deps[d]) {
-			set_remove(other->deps[inverse[d]], u);
+			set_remove(&other->deps[inverse[d]], u);
 			/* The other side may now be collectable. */
-			unit_add_to_gc_queue(other);
+			if (!u->manager->freeing)
+				unit_add_to_gc_queue(other);
 		}
 		u->deps[d] = set_free(u->deps[d]);
 	}
@@ -371,18 +372,9 @@ unit_add_dependency(struct unit *u, enum unit_dependency d, struct unit *other,
 	r = set_ensure_put(&u->deps[d], other);
 	if (r < 0)
 		return r;
-	r = set_ensure_put(&other->deps[inverse[d]], u);
-	if (r < 0)
-		return r;
-	if (add_reference) {
-		r = set_ensure_put(&u->deps[UNIT_REFERENCES], other);
-		if (r < 0)
-			return r;
-		r = set_ensure_put(&other->deps[UNIT_REFERENCED_BY], u);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	/* Every edge keeps both ends from being collected (unit_may_gc looks at all sets), so
+	 * no separate References= sets are stored: they doubled the memory of the graph. */
+	return set_ensure_put(&other->deps[inverse[d]], u);
 }
 
 int
@@ -837,8 +829,9 @@ unit_may_gc(struct unit *u)
 		return false;
 	if (!unit_inactive_or_failed(unit_active_state(u)) || unit_active_state(u) == UNIT_FAILED)
 		return false;
-	if (set_size(u->deps[UNIT_REFERENCED_BY]) > 0)
-		return false;
+	for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+		if (set_size(u->deps[d]) > 0)
+			return false;
 	if (u->vtable->may_gc && !u->vtable->may_gc(u))
 		return false;
 	return true;

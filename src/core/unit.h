@@ -70,7 +70,7 @@ enum unit_dependency {
 	UNIT_TRIGGERED_BY,
 	UNIT_PROPAGATES_RELOAD_TO,
 	UNIT_RELOAD_PROPAGATED_FROM,
-	UNIT_REFERENCES,    /* keeps the other unit from being garbage-collected */
+	UNIT_REFERENCES,    /* reserved for the API; never stored (see unit_add_dependency) */
 	UNIT_REFERENCED_BY,
 	_UNIT_DEPENDENCY_MAX,
 	_UNIT_DEPENDENCY_INVALID = -22,

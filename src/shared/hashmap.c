@@ -126,10 +126,10 @@ hashmap_put(struct hashmap *h, const void *key, void *value)
 		return 0;
 	}
 	if ((h->used + 1) * 10 >= h->capacity * 7) {
-		size_t cap = h->capacity ? h->capacity : 8;
+		size_t cap = h->capacity ? h->capacity : 4; /* most sets hold one or two */
 
 		/* Grow only when live entries need it; otherwise rehash to drop tombstones. */
-		while ((h->size + 1) * 10 >= cap * 5)
+		while ((h->size + 1) * 10 > cap * 6)
 			cap *= 2;
 		if (resize(h, cap) < 0)
 			return -ENOMEM;
@@ -203,6 +203,14 @@ hashmap_iterate(const struct hashmap *h, size_t *state, const void **key, void *
 	return false;
 }
 
+/* A set of one element is stored as the element's address with the low bit set, no
+ * allocation at all: most dependency sets of most units hold a single unit, and this
+ * halves the memory of the dependency graph. */
+#define SINGLETON_BIT ((uintptr_t)1)
+static bool is_singleton(const struct set *s) { return (uintptr_t)s & SINGLETON_BIT; }
+static void *singleton_value(const struct set *s) { return (void *)((uintptr_t)s & ~SINGLETON_BIT); }
+static struct set *make_singleton(void *p) { return (struct set *)((uintptr_t)p | SINGLETON_BIT); }
+
 struct set *
 set_new(void)
 {
@@ -212,7 +220,8 @@ set_new(void)
 struct set *
 set_free(struct set *s)
 {
-	hashmap_free((struct hashmap *)s);
+	if (s && !is_singleton(s))
+		hashmap_free((struct hashmap *)s);
 	return NULL;
 }
 
@@ -227,34 +236,74 @@ set_put(struct set *s, void *p)
 bool
 set_contains(const struct set *s, const void *p)
 {
+	if (!s)
+		return false;
+	if (is_singleton(s))
+		return singleton_value(s) == p;
 	return hashmap_contains((const struct hashmap *)s, p);
 }
 
 void *
-set_remove(struct set *s, const void *p)
+set_remove(struct set **s, const void *p)
 {
-	return hashmap_remove((struct hashmap *)s, p);
+	void *v;
+
+	if (!*s)
+		return NULL;
+	if (is_singleton(*s)) {
+		v = singleton_value(*s);
+		if (v != p)
+			return NULL;
+		*s = NULL;
+		return v;
+	}
+	v = hashmap_remove((struct hashmap *)*s, p);
+	if (hashmap_size((struct hashmap *)*s) == 0)
+		*s = set_free(*s);
+	return v;
 }
 
 size_t
 set_size(const struct set *s)
 {
-	return hashmap_size((const struct hashmap *)s);
+	if (!s)
+		return 0;
+	return is_singleton(s) ? 1 : hashmap_size((const struct hashmap *)s);
 }
 
 bool
 set_iterate(const struct set *s, size_t *state, void **p)
 {
+	if (s && is_singleton(s)) {
+		if (*state > 0)
+			return false;
+		*state = 1;
+		*p = singleton_value(s);
+		return true;
+	}
 	return hashmap_iterate((const struct hashmap *)s, state, NULL, p);
 }
 
 int
 set_ensure_put(struct set **s, void *p)
 {
+	struct set *n;
+	void *only;
+
 	if (!*s) {
-		*s = set_new();
-		if (!*s)
-			return -ENOMEM;
+		*s = make_singleton(p);
+		return 1;
 	}
-	return set_put(*s, p);
+	if (!is_singleton(*s))
+		return set_put(*s, p);
+	only = singleton_value(*s);
+	if (only == p)
+		return 0;
+	n = set_new();
+	if (!n || set_put(n, only) < 0 || set_put(n, p) < 0) {
+		set_free(n);
+		return -ENOMEM;
+	}
+	*s = n;
+	return 1;
 }

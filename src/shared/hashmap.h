@@ -32,13 +32,16 @@ bool hashmap_iterate(const struct hashmap *h, size_t *state, const void **key, v
 #define HASHMAP_FOREACH(k, v, h) \
 	for (size_t _hi = 0; hashmap_iterate((h), &_hi, (const void **)&(k), (void **)&(v));)
 
-/* A set of pointers: a hashmap whose values equal its keys. */
+/* A set of pointers: a hashmap whose values equal its keys, or, for one element, just the
+ * tagged pointer (so use set_ensure_put/set_remove on a struct set * variable; NULL is the
+ * empty set). */
 struct set;
 struct set *set_new(void);
 struct set *set_free(struct set *s);
 int set_put(struct set *s, void *p);             /* 1 added, 0 present, -ENOMEM */
 bool set_contains(const struct set *s, const void *p);
-void *set_remove(struct set *s, const void *p);
+/* Removes p; the set may become NULL (empty sets are not kept). */
+void *set_remove(struct set **s, const void *p);
 size_t set_size(const struct set *s);
 bool set_iterate(const struct set *s, size_t *state, void **p);
 /* Ensures *s exists, then adds p. */

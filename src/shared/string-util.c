@@ -90,6 +90,13 @@ strbuf_steal(struct strbuf *b)
 
 	if (!s)
 		s = strdup("");
+	else if (b->cap > b->len + 1) {
+		/* Results live as long as their unit: give the slack back. */
+		char *t = realloc(s, b->len + 1);
+
+		if (t)
+			s = t;
+	}
 	*b = (struct strbuf){ 0 };
 	return s;
 }

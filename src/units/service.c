@@ -154,7 +154,7 @@ service_set_state(struct service *s, enum service_state st)
 	if (is_signal_state(st))
 		(void)set_ensure_put(&m->group_waiters, UNIT(s));
 	else
-		set_remove(m->group_waiters, UNIT(s));
+		set_remove(&m->group_waiters, UNIT(s));
 
 	s->state = st;
 	arm_timer(s, state_timeout(s, st));
@@ -1194,7 +1194,7 @@ service_done(struct unit *u)
 	free(s->failed_step);
 	free(s->log_buffer);
 	free(s->log_ident);
-	set_remove(u->manager->group_waiters, u);
+	set_remove(&u->manager->group_waiters, u);
 	s->timer = event_source_free(s->timer);
 	s->watchdog_timer = event_source_free(s->watchdog_timer);
 	s->log_source = event_source_free(s->log_source);
