@@ -3,7 +3,7 @@
 # Runtime libraries: libdbus-1, libcgroup, libudev, inih (fixed by the project);
 # the rest are build and test tools.
 set -euo pipefail
-pkgs=(meson ninja-build gcc pkg-config libdbus-1-dev libcgroup-dev libudev-dev libinih-dev
+pkgs=(meson ninja-build gcc libc6-dev pkg-config libdbus-1-dev libcgroup-dev libudev-dev libinih-dev
       check dbus util-linux procps psmisc systemd busybox groff-base valgrind)
 missing=()
 for p in "${pkgs[@]}"; do
