@@ -605,13 +605,25 @@ manager_reload(struct manager *m)
 	}
 	unit_index_free(m->index);
 	m->index = ix;
-	/* Units that could not be loaded get another chance; loaded ones keep their
-	 * configuration until the manager re-executes (see the man page). */
-	HASHMAP_FOREACH(k, u, m->units)
-		if (streq(k, u->id) && u->load_state != UNIT_LOADED) {
-			u->load_state = UNIT_STUB;
-			unit_add_to_load_queue(u);
+	/* Every unit forgets what its files said and reads them again into the same object,
+	 * so jobs, processes and states carry over untouched. */
+	{
+		size_t n = 0, cap = hashmap_size(m->units);
+		struct unit **all = calloc(cap ? cap : 1, sizeof(*all));
+
+		if (!all) {
+			bus_send_reloading(m, false);
+			return log_oom();
 		}
+		HASHMAP_FOREACH(k, u, m->units)
+			if (streq(k, u->id))
+				all[n++] = u;
+		for (size_t i = 0; i < n; i++)
+			unit_reset_config(all[i]);
+		for (size_t i = 0; i < n; i++)
+			unit_add_to_load_queue(all[i]);
+		free(all);
+	}
 	manager_dispatch_load_queue(m);
 	bus_send_reloading(m, false);
 	log_info("Reloaded unit files.");

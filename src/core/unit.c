@@ -223,6 +223,33 @@ unit_reset_dependencies(struct unit *u)
 	unit_clear_dependencies(u);
 }
 
+void
+unit_reset_config(struct unit *u)
+{
+	struct manager *m = u->manager;
+
+	unit_clear_dependencies(u);
+	u->description = mfree(u->description);
+	u->documentation = strv_free(u->documentation);
+	u->fragment_path = mfree(u->fragment_path);
+	u->dropin_paths = strv_free(u->dropin_paths);
+	u->source_path = mfree(u->source_path);
+	u->load_error = mfree(u->load_error);
+	u->load_errno = 0;
+	u->conditions = condition_free_list(u->conditions);
+	u->asserts = condition_free_list(u->asserts);
+	u->default_dependencies = true;
+	u->stop_when_unneeded = u->refuse_manual_start = u->refuse_manual_stop = false;
+	u->allow_isolate = u->ignore_on_isolate = false;
+	u->job_timeout = USEC_INFINITY;
+	u->start_limit.interval = m->defaults.start_limit_interval;
+	u->start_limit.burst = m->defaults.start_limit_burst;
+	u->success_action = u->failure_action = 0;
+	if (u->vtable->reset_config)
+		u->vtable->reset_config(u);
+	u->load_state = UNIT_STUB;
+}
+
 /* Unlinks u from an intrusive queue. */
 #define QUEUE_REMOVE(head, u, field, flag) do {                                 \
 		if ((u)->flag) {                                                \

@@ -177,6 +177,9 @@ void unit_load(struct unit *u);
 
 /* Drops every dependency edge of u (before a reload re-reads them). */
 void unit_reset_dependencies(struct unit *u);
+/* Forgets the unit's configuration (runtime state stays) and marks it for loading again;
+ * the caller queues it (daemon-reload). */
+void unit_reset_config(struct unit *u);
 /* Counts a start against StartLimitBurst=; false (and a log line) when the limit is hit. */
 bool unit_test_start_limit(struct unit *u);
 

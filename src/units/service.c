@@ -1055,6 +1055,8 @@ service_start(struct unit *u)
 		service_set_state(s, SERVICE_FAILED);
 		return -ECANCELED;
 	}
+	for (int i = 0; i < _SERVICE_EXEC_KIND_MAX; i++)
+		s->exec_retired[i] = exec_command_free_list(s->exec_retired[i]);
 	s->result = SERVICE_SUCCESS;
 	s->reload_result = SERVICE_SUCCESS;
 	s->forbid_restart = false;
@@ -1175,6 +1177,49 @@ free_status_set(struct exit_status_set *e)
 {
 	free(e->statuses);
 	free(e->signals);
+	*e = (struct exit_status_set){ 0 };
+}
+
+static void
+service_reset_config(struct unit *u)
+{
+	struct service *s = SERVICE(u);
+	struct manager *m = u->manager;
+
+	/* The running commands stay valid until their processes exit: keep the lists the
+	 * running main/control commands belong to, detached, only if something runs. */
+	for (int i = 0; i < _SERVICE_EXEC_KIND_MAX; i++) {
+		if ((s->main_pid > 0 && i == SERVICE_EXEC_START) ||
+		    (s->control_pid > 0 && i == (int)s->control_kind)) {
+			exec_command_free_list(s->exec_retired[i]);
+			s->exec_retired[i] = s->exec[i];
+			s->exec[i] = NULL;
+			continue;
+		}
+		s->exec[i] = exec_command_free_list(s->exec[i]);
+	}
+	if (s->main_pid <= 0)
+		s->main_command = NULL;
+	if (s->control_pid <= 0)
+		s->control_command = NULL;
+	exec_context_done(&s->exec_context);
+	exec_context_init(&s->exec_context);
+	kill_context_init(&s->kill_context);
+	free_status_set(&s->success_status);
+	free_status_set(&s->restart_prevent_status);
+	free_status_set(&s->restart_force_status);
+	s->pid_file = mfree(s->pid_file);
+	s->bus_name = mfree(s->bus_name);
+	s->type = SERVICE_SIMPLE;
+	s->restart = SERVICE_RESTART_NO;
+	s->remain_after_exit = false;
+	s->watchdog_usec = 0;
+	s->timeout_start_usec = m->defaults.timeout_start;
+	s->timeout_stop_usec = m->defaults.timeout_stop;
+	s->timeout_abort_usec = m->defaults.timeout_abort;
+	s->restart_usec = m->defaults.restart;
+	s->notify_access = NOTIFY_ACCESS_DEFAULT;
+	s->guess_main_pid = true;
 }
 
 static void
@@ -1182,8 +1227,10 @@ service_done(struct unit *u)
 {
 	struct service *s = SERVICE(u);
 
-	for (int i = 0; i < _SERVICE_EXEC_KIND_MAX; i++)
+	for (int i = 0; i < _SERVICE_EXEC_KIND_MAX; i++) {
 		s->exec[i] = exec_command_free_list(s->exec[i]);
+		s->exec_retired[i] = exec_command_free_list(s->exec_retired[i]);
+	}
 	exec_context_done(&s->exec_context);
 	free_status_set(&s->success_status);
 	free_status_set(&s->restart_prevent_status);
@@ -1287,6 +1334,7 @@ const struct unit_vtable service_vtable = {
 	.reload = service_reload,
 	.kill = service_kill,
 	.reset_failed = service_reset_failed,
+	.reset_config = service_reset_config,
 	.sigchld = service_sigchld,
 	.notify_message = service_notify_message,
 	.serialize = service_serialize,

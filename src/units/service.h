@@ -113,6 +113,8 @@ struct service {
 	enum notify_access notify_access;
 
 	struct exec_command *exec[_SERVICE_EXEC_KIND_MAX];
+	/* Lists a daemon-reload replaced while a process of theirs still ran. */
+	struct exec_command *exec_retired[_SERVICE_EXEC_KIND_MAX];
 	struct exec_context exec_context;
 	struct kill_context kill_context;
 

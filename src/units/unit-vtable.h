@@ -32,6 +32,9 @@ struct unit_vtable {
 	int (*reload)(struct unit *u);
 	int (*kill)(struct unit *u, const char *whom, int sig, char **error);
 	void (*reset_failed)(struct unit *u);
+	/* daemon-reload: forget everything the unit files said (runtime state stays), so that
+	 * the files can be parsed again into the same object. */
+	void (*reset_config)(struct unit *u);
 	/* A watched process exited: code/status as in siginfo (CLD_EXITED, ...). */
 	void (*sigchld)(struct unit *u, pid_t pid, int code, int status);
 	/* A notify message from pid with the given ucred, already split into KEY=VALUE
