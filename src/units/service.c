@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 
 #include "core/event.h"
@@ -337,6 +339,21 @@ service_enter_start_pre(struct service *s)
 		service_enter_start(s);
 }
 
+static int
+on_exec_status(struct event_source *src, int fd, uint32_t revents, void *userdata)
+{
+	struct service *s = userdata;
+	int avail = 0;
+
+	s->exec_watch = event_source_free(s->exec_watch);
+	/* Bytes waiting mean a step failed: the child exits and SIGCHLD reports it. */
+	if (ioctl(fd, FIONREAD, &avail) == 0 && avail > 0)
+		return 0;
+	if (s->state == SERVICE_START)
+		service_enter_start_post(s);
+	return 0;
+}
+
 static void
 service_spawn_main(struct service *s, struct exec_command *c)
 {
@@ -355,8 +372,13 @@ service_spawn_main(struct service *s, struct exec_command *c)
 	dual_timestamp_now(&s->main_exec_start);
 	service_set_state(s, SERVICE_START);
 	switch (s->type) {
-	case SERVICE_SIMPLE:
 	case SERVICE_EXEC:
+		/* Started once execve() worked: the status pipe closes empty then. */
+		if (event_add_io(UNIT(s)->manager->event, s->main_spawn.status_fd, EPOLLIN,
+				 on_exec_status, s, &s->exec_watch) < 0)
+			service_enter_start_post(s);
+		break;
+	case SERVICE_SIMPLE:
 	case SERVICE_IDLE:
 	case SERVICE_DBUS:
 		/* Up as soon as it runs; Type=dbus waits for its name once the bus exists. */
@@ -432,7 +454,8 @@ service_enter_running(struct service *s, enum service_result f)
 		service_enter_signal(s, SERVICE_STOP_SIGTERM, s->result);
 		return;
 	}
-	if (main_pid_alive(s)) {
+	if (main_pid_alive(s) || (s->type == SERVICE_FORKING && !s->main_pid_known)) {
+		/* A forking daemon whose PID we could not learn is up until stopped. */
 		service_set_state(s, SERVICE_RUNNING);
 		arm_watchdog(s);
 	} else if (s->remain_after_exit)
@@ -760,6 +783,53 @@ read_pid_file(struct service *s)
 	return unit_watch_pid(UNIT(s), pid);
 }
 
+/* Type=forking without PIDFile=: the daemon is the orphan that was reparented to us (we are
+ * PID 1 or a subreaper) and that no unit watches yet. Only guessed when exactly one fits. */
+static void
+guess_main_pid(struct service *s)
+{
+	struct manager *m = UNIT(s)->manager;
+	pid_t self = getpid(), found = 0;
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char path[64], buf[512], *p;
+		int pid, ppid, fd;
+		ssize_t n;
+
+		if (safe_atoi(de->d_name, &pid) < 0 || pid <= 1 || pid == self)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		p = strrchr(buf, ')');
+		if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1 || ppid != self)
+			continue;
+		if (hashmap_get(m->watch_pids, (void *)(intptr_t)pid))
+			continue;
+		if (found) {
+			closedir(d);
+			return; /* ambiguous: better no main PID than the wrong one */
+		}
+		found = pid;
+	}
+	closedir(d);
+	if (found && unit_watch_pid(UNIT(s), found) == 0) {
+		s->main_pid = found;
+		s->main_pid_known = true;
+		unit_log_event(UNIT(s), LOG_INFO, "Guessed main PID %d.", (int)found);
+	}
+}
+
 static void
 main_exited(struct service *s, int code, int status)
 {
@@ -768,6 +838,7 @@ main_exited(struct service *s, int code, int status)
 	const char *how = code == CLD_EXITED ? "exited" : code == CLD_DUMPED ? "dumped" : "killed";
 
 	s->main_pid = 0;
+	s->exec_watch = event_source_free(s->exec_watch);
 	s->main_exec_code = code;
 	s->main_exec_status = status;
 	dual_timestamp_now(&s->main_exec_exit);
@@ -783,6 +854,7 @@ main_exited(struct service *s, int code, int status)
 				service_enter_signal(s, SERVICE_FINAL_SIGTERM, f);
 				return;
 			}
+			s->main_pid_known = false; /* the parent is gone; the daemon is next */
 			if (s->pid_file) {
 				int r = read_pid_file(s);
 
@@ -794,7 +866,8 @@ main_exited(struct service *s, int code, int status)
 							     SERVICE_FAILURE_PROTOCOL);
 					return;
 				}
-			}
+			} else if (s->guess_main_pid)
+				guess_main_pid(s);
 			service_enter_start_post(s);
 		} else if (s->type == SERVICE_ONESHOT) {
 			if (f != SERVICE_SUCCESS) {
@@ -1244,6 +1317,7 @@ service_done(struct unit *u)
 	set_remove(&u->manager->group_waiters, u);
 	s->timer = event_source_free(s->timer);
 	s->watchdog_timer = event_source_free(s->watchdog_timer);
+	s->exec_watch = event_source_free(s->exec_watch);
 	s->log_source = event_source_free(s->log_source);
 	s->log_fd = safe_close(s->log_fd);
 	if (s->main_spawn.status_fd > 0)

@@ -144,6 +144,7 @@ struct service {
 
 	struct event_source *timer;   /* state timeout, RestartSec */
 	struct event_source *watchdog_timer;
+	struct event_source *exec_watch;  /* Type=exec: the status pipe of the main spawn */
 	usec_t watchdog_last_ping;
 
 	/* Output of the service's processes: a pipe the manager reads and forwards. */
