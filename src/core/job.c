@@ -193,6 +193,9 @@ job_install(struct unit *u, enum job_type type, struct job **ret)
 		log_unit_warning(u, "Cannot arm the job timeout; the job runs without one.");
 	u->job = j;
 	job_add_to_run_queue(j);
+	/* Slow jobs get a live console line; the timer runs while any job exists. */
+	if (!event_source_get_enabled(m->status_timer))
+		event_source_set_time(m->status_timer, now(CLOCK_MONOTONIC) + USEC_PER_SEC);
 	bus_send_job_new(m, j);
 	unit_add_to_dbus_queue(u);
 	if (ret)

@@ -7,6 +7,7 @@
 
 #include "core/manager-conf.h"
 #include "core/manager.h"
+#include "units/directives.h"
 #include "log.h"
 #include "macro.h"
 #include "string-util.h"
@@ -96,8 +97,18 @@ handler(void *user, const char *section, const char *name, const char *value)
 
 		r = l ? manager_set_environment(m, l, NULL) : -ENOMEM;
 	} else if (startswith(name, "DefaultLimit")) {
-		/* Accepted and validated by the exec context's LimitXXX= parser per unit. */
-		r = 0;
+		/* The same parser as a unit's LimitXXX=, one table row, into the defaults. */
+		struct parse_ctx c = { .file = st->path, .section = section, .key = name };
+		const struct directive *row = NULL;
+
+		for (const struct directive *e = exec_directives; e->name; e++)
+			if (streq(e->name, name + strlen("Default")) && startswith(e->name, "Limit"))
+				row = e;
+		if (!row) {
+			log_warning("%s: Unknown key '%s' in section [Manager], ignoring.", st->path, name);
+			return 1;
+		}
+		r = row->parse(&c, value, row->arg, &d->rlimit[row->arg]);
 	} else {
 		log_warning("%s: Unknown key '%s' in section [Manager], ignoring.", st->path, name);
 		return 1;

@@ -335,6 +335,14 @@ service_load_check(struct unit *u)
 				    "Service is of type D-Bus but no D-Bus service name has been specified. Refusing.");
 		return -EINVAL;
 	}
+	/* DefaultLimitXXX= from ember.conf fill in what the unit leaves unset. */
+	for (size_t i = 0; i < RLIM_NLIMITS; i++)
+		if (!s->exec_context.rlimit[i] && m->defaults.rlimit[i]) {
+			s->exec_context.rlimit[i] = malloc(sizeof(struct rlimit));
+			if (!s->exec_context.rlimit[i])
+				return -ENOMEM;
+			*s->exec_context.rlimit[i] = *m->defaults.rlimit[i];
+		}
 	if (s->notify_access == NOTIFY_ACCESS_DEFAULT)
 		s->notify_access = s->type == SERVICE_NOTIFY ? NOTIFY_MAIN : NOTIFY_NONE;
 	if (s->exec_context.std_output == EXEC_OUTPUT_DEFAULT)
