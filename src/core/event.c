@@ -43,6 +43,9 @@ struct event {
 	int exit_code;
 };
 
+/* The manager needs a handful of run queues; a fixed bound keeps dispatch allocation-free. */
+#define EVENT_DEFER_MAX 32
+
 /* Tags stored in epoll data for the loop's own fds. */
 static char timer_tag, signal_tag;
 
@@ -328,6 +331,8 @@ event_add_defer(struct event *e, int priority, event_defer_fn cb, void *userdata
 {
 	struct event_source *s, **d;
 
+	if (e->n_defers >= EVENT_DEFER_MAX)
+		return -E2BIG;
 	d = realloc(e->defers, (e->n_defers + 1) * sizeof(*d));
 	if (!d)
 		return -ENOMEM;
@@ -470,14 +475,21 @@ event_run(struct event *e, usec_t timeout)
 	struct epoll_event evs[64];
 	int n, ms;
 
-	/* Defer sources may enable one another; run the list once per iteration in order. */
-	for (size_t i = 0; i < e->n_defers; i++) {
-		struct event_source *s = e->defers[i];
+	/* Defer sources may enable, add or free one another: run over a snapshot (freed
+	 * sources stay allocated until collect_garbage), once each, in priority order. */
+	{
+		struct event_source *snap[EVENT_DEFER_MAX];
+		size_t n_snap = MIN(e->n_defers, ELEMENTSOF(snap));
 
-		if (s->enabled && !s->dead) {
-			s->defer.cb(s, s->userdata);
-			if (e->exiting)
-				break;
+		memcpy(snap, e->defers, n_snap * sizeof(*snap));
+		for (size_t i = 0; i < n_snap; i++) {
+			struct event_source *s = snap[i];
+
+			if (s->enabled && !s->dead) {
+				s->defer.cb(s, s->userdata);
+				if (e->exiting)
+					break;
+			}
 		}
 	}
 	collect_garbage(e);

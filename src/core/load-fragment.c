@@ -50,6 +50,14 @@ config_names(struct unit *u)
 		return strv_free(l);
 	if (strv_extend_strv(&l, u->aliases) < 0)
 		return strv_free(l);
+	/* Every name that links to this unit, whichever name was asked for first. */
+	{
+		_cleanup_strv_free_ char **more = unit_index_aliases_of(u->manager->index, u->id);
+
+		STRV_FOREACH(a, more)
+			if (strv_extend_unique(&l, *a) < 0)
+				return strv_free(l);
+	}
 	return l;
 }
 

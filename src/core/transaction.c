@@ -182,9 +182,7 @@ add_job(struct transaction *tr, struct unit *u, enum job_type type, struct tjob 
 	type = job_type_collapse(type, u);
 	if (type == JOB_NOP && subject)
 		return 0;
-	/* Stopping what is already down (a Conflicts= partner, say) is no job at all. */
-	if (type == JOB_STOP && subject && !u->job && unit_inactive_or_failed(unit_active_state(u)))
-		return 0;
+
 	if (u->load_state != UNIT_LOADED && !is_stop_like(type)) {
 		if (!path_matters)
 			return 0; /* Wants= on something missing: nothing to do */
@@ -455,6 +453,23 @@ add_isolate_jobs(struct transaction *tr)
 	return 0;
 }
 
+/* A stop job for a unit that is down and has no job changes nothing; it was kept while
+ * building only so that a start of the same unit would show up as a conflict. */
+static void
+drop_noop_stops(struct transaction *tr)
+{
+	bool dropped = false;
+
+	for (struct tjob *j = tr->jobs; j; j = j->next)
+		if (!j->deleted && j != tr->anchor && j->type == JOB_STOP && !j->unit->job &&
+		    unit_inactive_or_failed(unit_active_state(j->unit))) {
+			j->deleted = true;
+			dropped = true;
+		}
+	if (dropped)
+		collect_unreachable(tr);
+}
+
 static int
 transaction_build(struct transaction *tr, enum job_type type, struct unit *u)
 {
@@ -469,6 +484,10 @@ transaction_build(struct transaction *tr, enum job_type type, struct unit *u)
 	    !unit_can_start(u)) {
 		set_error(tr, "Job type %s is not applicable for unit %s.", job_type_to_string(type),
 			  u->id);
+		return -EBADR;
+	}
+	if (type == JOB_RELOAD && u->load_state == UNIT_LOADED && !unit_can_reload(u)) {
+		set_error(tr, "Job type reload is not applicable for unit %s.", u->id);
 		return -EBADR;
 	}
 	if (type == JOB_STOP && !unit_can_stop(u) && u->load_state == UNIT_LOADED) {
@@ -493,6 +512,7 @@ transaction_build(struct transaction *tr, enum job_type type, struct unit *u)
 		if (r < 0)
 			return r;
 	}
+	drop_noop_stops(tr);
 	recompute_matters(tr);
 	r = break_cycles(tr);
 	if (r < 0)

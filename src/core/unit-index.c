@@ -29,6 +29,7 @@ struct dir_entry {
 struct unit_index {
 	struct hashmap *files; /* name -> struct file_entry */
 	struct hashmap *dirs;  /* key -> struct dir_entry */
+	struct hashmap *aliases; /* canonical name -> char ** of names linking to it */
 	char **names;          /* NULL-terminated; strings owned by the file entries */
 	size_t n_names, cap_names;
 };
@@ -157,6 +158,33 @@ scan_dir(struct unit_index *ix, const char *dir)
 	return r;
 }
 
+/* canonical -> aliases, once per index, so that loading a unit finds every name whose
+ * drop-ins and folders apply to it without a scan. */
+static int
+build_alias_map(struct unit_index *ix)
+{
+	ix->aliases = hashmap_new(HASHMAP_STRING);
+	if (!ix->aliases)
+		return -ENOMEM;
+	for (size_t i = 0; i < ix->n_names; i++) {
+		const char *name = ix->names[i], *t = unit_index_alias_target(ix, name);
+		char **l;
+
+		if (!t || streq(t, name))
+			continue;
+		l = hashmap_get(ix->aliases, t);
+		if (strv_extend(&l, name) < 0)
+			return -ENOMEM;
+		/* The key must outlive the map: the canonical entry's own string if it has one. */
+		if (hashmap_put(ix->aliases, ((struct file_entry *)hashmap_get(ix->files, t)) ?
+				((struct file_entry *)hashmap_get(ix->files, t))->name : t, l) < 0) {
+			strv_free(l);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
 int
 unit_index_build(const struct lookup_paths *lp, struct unit_index **ret)
 {
@@ -174,6 +202,9 @@ unit_index_build(const struct lookup_paths *lp, struct unit_index **ret)
 		if (r < 0)
 			goto fail;
 	}
+	r = build_alias_map(ix);
+	if (r < 0)
+		goto fail;
 	*ret = ix;
 	return 0;
 fail:
@@ -200,6 +231,13 @@ unit_index_free(struct unit_index *ix)
 		free(d->key);
 		strv_free(d->paths);
 		free(d);
+	}
+	{
+		char **l;
+
+		HASHMAP_FOREACH(k, l, ix->aliases)
+			strv_free(l);
+		hashmap_free(ix->aliases);
 	}
 	hashmap_free(ix->files);
 	hashmap_free(ix->dirs);
@@ -255,16 +293,7 @@ unit_index_names(const struct unit_index *ix)
 char **
 unit_index_aliases_of(const struct unit_index *ix, const char *canonical)
 {
-	char **l = NULL;
-	struct file_entry *f;
-	const char *k;
+	char **l = ix ? hashmap_get(ix->aliases, canonical) : NULL;
 
-	/* Only used for display (Names property), never on a hot path. */
-	HASHMAP_FOREACH(k, f, ix->files) {
-		const char *t = unit_index_alias_target(ix, f->name);
-
-		if (t && streq(t, canonical) && strv_extend(&l, f->name) < 0)
-			return strv_free(l);
-	}
-	return l;
+	return l ? strv_copy(l) : NULL;
 }

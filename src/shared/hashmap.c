@@ -290,8 +290,19 @@ set_ensure_put(struct set **s, void *p)
 	struct set *n;
 	void *only;
 
-	if (!*s) {
+	if (!*s && !((uintptr_t)p & SINGLETON_BIT)) {
 		*s = make_singleton(p);
+		return 1;
+	}
+	if (!*s) {
+		/* An odd address cannot carry the tag: use a real table. */
+		*s = set_new();
+		if (!*s)
+			return -ENOMEM;
+		if (set_put(*s, p) < 0) {
+			*s = set_free(*s);
+			return -ENOMEM;
+		}
 		return 1;
 	}
 	if (!is_singleton(*s))

@@ -64,6 +64,15 @@ strv_extend(char ***l, const char *s)
 int
 strv_extend_strv(char ***l, char *const *other)
 {
+	_cleanup_strv_free_ char **copy = NULL;
+
+	/* Appending a list to itself: take a copy first, *l moves as it grows. */
+	if (other && other == *l) {
+		copy = strv_copy(other);
+		if (!copy)
+			return -ENOMEM;
+		other = copy;
+	}
 	STRV_FOREACH(s, other) {
 		int r = strv_extend(l, *s);
 		if (r < 0)
@@ -129,7 +138,7 @@ strv_join(char *const *l, const char *sep)
 		return NULL;
 	p = r;
 	STRV_FOREACH(s, l) {
-		if (p != r) {
+		if (s != l) {
 			memcpy(p, sep, k);
 			p += k;
 		}
