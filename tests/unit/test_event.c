@@ -618,7 +618,7 @@ on_defer_free_self(struct event_source *s, void *userdata)
 	return 0;
 }
 
-/* BUG (src/core/event.c, event_run): the defer loop walks e->defers by index while
+/* Regression (fixed; src/core/event.c, event_run): the defer loop walks e->defers by index while
  * event_source_free() memmove()s the array down; a defer source that frees itself makes
  * the loop skip the source right after it, which then does not run before the wait
  * although it is enabled (header: "Runs cb before each wait while enabled"). */
@@ -653,7 +653,7 @@ on_defer_add_higher_priority(struct event_source *s, void *userdata)
 	return 0;
 }
 
-/* BUG (src/core/event.c, event_add_defer during event_run): adding a defer source from a
+/* Regression (fixed; src/core/event.c, event_add_defer during event_run): adding a defer source from a
  * defer callback re-sorts e->defers under the running loop's index; with a lower
  * priority value the new source lands before the current one, which shifts, so the
  * current callback runs a second time in the same iteration. */
@@ -797,7 +797,7 @@ static Suite *
 event_suite(void)
 {
 	Suite *s = suite_create("event");
-	TCase *bugs = tcase_create("known_bugs");
+	TCase *bugs = tcase_create("regressions");
 	TCase *io = tcase_create("io");
 	TCase *time = tcase_create("time");
 	TCase *freeing = tcase_create("freeing");
@@ -856,7 +856,7 @@ event_suite(void)
 	suite_add_tcase(s, ex);
 	/* Tests that demonstrate bugs in src/ not fixed yet; CK_EXCLUDE_TAGS=bug skips
 	 * them (e.g. for a clean valgrind run of the rest). */
-	tcase_set_tags(bugs, "bug");
+	tcase_set_tags(bugs, "regression");
 	tcase_add_test(bugs, test_bug_defer_source_freeing_itself_skips_the_next);
 	tcase_add_test(bugs, test_bug_defer_added_during_dispatch_does_not_rerun_current);
 	tcase_add_checked_fixture(bugs, setup, teardown);

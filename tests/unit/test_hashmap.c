@@ -433,7 +433,7 @@ START_TEST(test_set_ensure_put_on_allocated_set)
 }
 END_TEST
 
-/* BUG (src/shared/hashmap.c, set_ensure_put/make_singleton): a one-element set is stored
+/* Regression (fixed; src/shared/hashmap.c, set_ensure_put/make_singleton): a one-element set is stored
  * as the element's address with bit 0 set, so an element whose address is odd (any char *
  * into a string, for instance) is read back as address - 1: set_contains() says no, and
  * iterating yields a pointer that was never added. */
@@ -459,7 +459,7 @@ static Suite *
 hashmap_suite(void)
 {
 	Suite *s = suite_create("hashmap");
-	TCase *bugs = tcase_create("known_bugs");
+	TCase *bugs = tcase_create("regressions");
 	TCase *tc = tcase_create("hashmap");
 	TCase *ts = tcase_create("set");
 
@@ -490,7 +490,7 @@ hashmap_suite(void)
 	suite_add_tcase(s, ts);
 	/* Tests that demonstrate bugs in src/ not fixed yet; CK_EXCLUDE_TAGS=bug skips
 	 * them (e.g. for a clean valgrind run of the rest). */
-	tcase_set_tags(bugs, "bug");
+	tcase_set_tags(bugs, "regression");
 	tcase_add_test(bugs, test_bug_set_singleton_of_odd_pointer_is_corrupted);
 	suite_add_tcase(s, bugs);
 	return s;

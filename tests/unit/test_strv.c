@@ -191,7 +191,7 @@ START_TEST(test_strv_join_with_separator)
 }
 END_TEST
 
-/* BUG (src/shared/strv.c, strv_join): whether to write a separator is decided by
+/* Regression (fixed; src/shared/strv.c, strv_join): whether to write a separator is decided by
  * "p != r" (anything written yet), so a leading empty element loses the separator after
  * it: ["", "x"] joined by ":" gives "x" instead of ":x", and ["", "", "x"] gives "x"
  * instead of "::x". The element count cannot be recovered from the result. */
@@ -264,7 +264,7 @@ static Suite *
 strv_suite(void)
 {
 	Suite *s = suite_create("strv");
-	TCase *bugs = tcase_create("known_bugs");
+	TCase *bugs = tcase_create("regressions");
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_strv_free_accepts_null_and_returns_null);
@@ -286,7 +286,7 @@ strv_suite(void)
 	suite_add_tcase(s, tc);
 	/* Tests that demonstrate bugs in src/ not fixed yet; CK_EXCLUDE_TAGS=bug skips
 	 * them (e.g. for a clean valgrind run of the rest). */
-	tcase_set_tags(bugs, "bug");
+	tcase_set_tags(bugs, "regression");
 	tcase_add_test(bugs, test_bug_strv_join_leading_empty_string_keeps_separator);
 	suite_add_tcase(s, bugs);
 	return s;

@@ -430,7 +430,7 @@ END_TEST
 
 /* Conflicts. */
 
-/* BUG (src/core/transaction.c, add_job): "Stopping what is already down is no job at
+/* Regression (fixed; src/core/transaction.c, add_job): "Stopping what is already down is no job at
  * all" returns before looking at the transaction's own jobs, so the STOP that Conflicts=
  * asks for is dropped when the other unit is idle, even if the same transaction starts it.
  * Two required units that conflict are then both started: no -EEXIST, no error. systemd
@@ -616,7 +616,7 @@ START_TEST(test_stop_of_required_unit_stops_units_with_jobs_that_require_it)
 }
 END_TEST
 
-/* BUG (src/core/transaction.c, transaction_build): the header promises -EBADR when "the
+/* Regression (fixed; src/core/transaction.c, transaction_build): the header promises -EBADR when "the
  * anchor unit cannot do this job type", but only START/RESTART are checked (and STOP for
  * perpetual units). A reload of a target, which has no reload, is planned and installed;
  * the job then fails as "invalid" when it runs instead of the request being refused with
@@ -744,7 +744,7 @@ transaction_suite(void)
 	Suite *s = suite_create("transaction");
 	TCase *tc = tcase_create("dry_run");
 	TCase *inst = tcase_create("install");
-	TCase *bugs = tcase_create("known_bugs");
+	TCase *bugs = tcase_create("regressions");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_anchor_alone);
@@ -793,7 +793,7 @@ transaction_suite(void)
 
 	/* Tests that demonstrate bugs in src/ not fixed yet; CK_EXCLUDE_TAGS=bug skips
 	 * them (e.g. for a clean valgrind run of the rest). */
-	tcase_set_tags(bugs, "bug");
+	tcase_set_tags(bugs, "regression");
 	tcase_add_checked_fixture(bugs, setup, teardown);
 	tcase_add_test(bugs, test_bug_conflicts_between_two_required_idle_units_fails);
 	tcase_add_test(bugs, test_bug_reload_of_unit_that_cannot_reload_fails);

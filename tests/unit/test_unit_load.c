@@ -381,7 +381,7 @@ START_TEST(test_empty_assignment_resets_list_in_dropin)
 }
 END_TEST
 
-/* BUG (src/units/directives.c, parse_dependency): protocols.md says "An empty assignment
+/* Regression (fixed; src/units/directives.c, parse_dependency): protocols.md says "An empty assignment
  * (After=) resets a list; drop-ins depend on this", but an empty After= (or Requires=,
  * Wants=, ...) is silently ignored: the fragment's After=x.service y.service stay after
  * the drop-in's "After=" and only z.service is added. */
@@ -402,7 +402,7 @@ START_TEST(test_empty_dependency_assignment_keeps_the_list_like_systemd)
 }
 END_TEST
 
-/* BUG (src/core/load-fragment.c, config_names): drop-ins and .wants/ folders of alias
+/* Regression (fixed; src/core/load-fragment.c, config_names): drop-ins and .wants/ folders of alias
  * names are read from u->aliases, which holds only the names requested before the unit
  * was loaded. Loading "alias.service" first applies alias.service.d/, loading
  * "real.service" first does not: the same files give different units depending on
@@ -779,7 +779,7 @@ unit_load_suite(void)
 	TCase *alias = tcase_create("aliases");
 	TCase *deps = tcase_create("dependencies");
 	TCase *cond = tcase_create("conditions");
-	TCase *bugs = tcase_create("known_bugs");
+	TCase *bugs = tcase_create("regressions");
 
 	tcase_add_checked_fixture(frag, setup, teardown);
 	tcase_add_test(frag, test_fragment_is_loaded);
@@ -838,7 +838,7 @@ unit_load_suite(void)
 
 	/* Tests that demonstrate bugs in src/ not fixed yet; CK_EXCLUDE_TAGS=bug skips
 	 * them (e.g. for a clean valgrind run of the rest). */
-	tcase_set_tags(bugs, "bug");
+	tcase_set_tags(bugs, "regression");
 	tcase_add_checked_fixture(bugs, setup, teardown);
 	tcase_add_test(bugs, test_empty_dependency_assignment_keeps_the_list_like_systemd);
 	tcase_add_test(bugs, test_bug_alias_dropins_apply_whatever_name_is_loaded_first);
