@@ -370,9 +370,10 @@ condition_test(struct condition *c, char *const *env)
 		break;
 	default:
 		/* Capability, Firmware, CPUs, Memory, Credential, OSRelease, KernelVersion,
-		 * Group: not evaluated yet; pass so that units relying on them still start. */
-		r = true;
-		break;
+		 * Group: not evaluated yet; pass (negated or not) so that units relying on
+		 * them still start. */
+		c->result = CONDITION_SUCCEEDED;
+		return true;
 	}
 	r = r != c->negate;
 	c->result = r ? CONDITION_SUCCEEDED : CONDITION_FAILED;

@@ -269,9 +269,13 @@ get_failed_step(DBusMessageIter *it, void *object, const struct bus_property *p)
 static bool
 get_start_limit_action(DBusMessageIter *it, void *object, const struct bus_property *p)
 {
-	const char *a = U(object)->start_limit_action;
+	static const char *const names[_MANAGER_OBJECTIVE_MAX] = {
+		[MANAGER_OK] = "none", [MANAGER_EXIT] = "exit", [MANAGER_REBOOT] = "reboot",
+		[MANAGER_POWEROFF] = "poweroff", [MANAGER_HALT] = "halt", [MANAGER_KEXEC] = "kexec",
+	};
+	int a = U(object)->start_limit_action;
 
-	return bus_append_string(it, a ? a : "none");
+	return bus_append_string(it, a >= 0 && a < _MANAGER_OBJECTIVE_MAX && names[a] ? names[a] : "none");
 }
 
 #define DEP(name, d) { name, "as", get_dependencies, d }

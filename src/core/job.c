@@ -279,11 +279,19 @@ job_is_runnable(const struct job *j)
 	if (j->ignore_order)
 		return true;
 	SET_FOREACH(other, j->unit->deps[UNIT_AFTER])
-		if (other->job && job_waits_for(j, other->job, true))
+		if (other->job && job_waits_for(j, other->job, true)) {
+			log_unit_debug(j->unit, "Job %s/%s waits for %s/%s.", j->unit->id,
+				       job_type_to_string(j->type), other->id,
+				       job_type_to_string(other->job->type));
 			return false;
+		}
 	SET_FOREACH(other, j->unit->deps[UNIT_BEFORE])
-		if (other->job && job_waits_for(j, other->job, false))
+		if (other->job && job_waits_for(j, other->job, false)) {
+			log_unit_debug(j->unit, "Job %s/%s waits for %s/%s.", j->unit->id,
+				       job_type_to_string(j->type), other->id,
+				       job_type_to_string(other->job->type));
 			return false;
+		}
 	return true;
 }
 

@@ -230,9 +230,8 @@ default_runtime_dir(void)
 
 	if (arg_runtime_dir)
 		return strdup(arg_runtime_dir);
-	if (arg_scope == SCOPE_SYSTEM && (getpid() == 1 || geteuid() == 0) && !x)
-		return strdup("/run/ember");
-	if (arg_scope == SCOPE_SYSTEM && getpid() == 1)
+	/* Where emberctl --system looks, whatever the environment says. */
+	if (arg_scope == SCOPE_SYSTEM && (getpid() == 1 || geteuid() == 0))
 		return strdup("/run/ember");
 	if (x && asprintf(&p, "%s/ember", x) >= 0)
 		return p;
@@ -246,7 +245,7 @@ static void
 final_shutdown(enum manager_objective o)
 {
 	int cmd = o == MANAGER_REBOOT ? RB_AUTOBOOT : o == MANAGER_HALT ? RB_HALT_SYSTEM :
-		  RB_POWER_OFF;
+		  o == MANAGER_KEXEC ? RB_KEXEC : RB_POWER_OFF;
 
 	log_info("Sending SIGTERM to remaining processes...");
 	kill(-1, SIGTERM);
@@ -280,6 +279,8 @@ main(int argc, char *argv[])
 	log_parse_environment();
 	if (getpid() == 1) {
 		install_crash_handler();
+		/* Ctrl-Alt-Del becomes SIGINT to us (ctrl-alt-del.target), not a hard reboot. */
+		(void)reboot(RB_DISABLE_CAD);
 		mount_api_filesystems();
 		log_set_target(LOG_TARGET_KMSG);
 		parse_proc_cmdline();
@@ -330,8 +331,10 @@ main(int argc, char *argv[])
 		 arg_scope == SCOPE_SYSTEM ? "system" : "user", getpid() == 1 ? " (PID 1)" : "",
 		 m->runtime_dir);
 	o = manager_loop(m);
-	if (getpid() == 1 && o != MANAGER_EXIT)
-		final_shutdown(o);
+	/* PID 1 returning from main() panics the kernel: "exit" means power off there
+	 * (in a PID namespace that ends the namespace, as a container expects). */
+	if (getpid() == 1)
+		final_shutdown(o == MANAGER_EXIT ? MANAGER_POWEROFF : o);
 	r = m->exit_code;
 	manager_free(m);
 	return r;

@@ -244,7 +244,7 @@ unit_reset_config(struct unit *u)
 	u->job_timeout = USEC_INFINITY;
 	u->start_limit.interval = m->defaults.start_limit_interval;
 	u->start_limit.burst = m->defaults.start_limit_burst;
-	u->success_action = u->failure_action = 0;
+	u->success_action = u->failure_action = u->start_limit_action = 0;
 	if (u->vtable->reset_config)
 		u->vtable->reset_config(u);
 	u->load_state = UNIT_STUB;
@@ -308,7 +308,6 @@ unit_free(struct unit *u)
 	strv_free(u->dropin_paths);
 	free(u->source_path);
 	free(u->load_error);
-	free(u->start_limit_action);
 	condition_free_list(u->conditions);
 	condition_free_list(u->asserts);
 	free(u->cgroup_path);
@@ -537,6 +536,8 @@ unit_test_start_limit(struct unit *u)
 	if (ratelimit_below(&u->start_limit))
 		return true;
 	log_unit_warning(u, "Start request repeated too quickly.");
+	if (u->start_limit_action != MANAGER_OK)
+		manager_begin_shutdown(u->manager, u->start_limit_action);
 	return false;
 }
 

@@ -126,7 +126,7 @@ struct unit {
 	struct ratelimit start_limit;
 	int success_action;  /* enum manager_objective to reach when the unit succeeds, 0 = none */
 	int failure_action;  /* ... when it fails (also StartLimitAction=) */
-	char *start_limit_action; /* "none" only, for now; kept for the API */
+	int start_limit_action; /* enum manager_objective when the start limit is hit, 0 = none */
 
 	struct condition *conditions;
 	struct condition *asserts;

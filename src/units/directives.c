@@ -318,7 +318,7 @@ const struct directive unit_directives[] = {
 	U("StartLimitIntervalSec", parse_start_limit_interval, 0, start_limit.interval),
 	U("StartLimitInterval", parse_start_limit_interval, 0, start_limit.interval),
 	U("StartLimitBurst", parse_unsigned, 0, start_limit.burst),
-	U("StartLimitAction", parse_emergency_action, 0, failure_action),
+	U("StartLimitAction", parse_emergency_action, 0, start_limit_action),
 	U("SuccessAction", parse_emergency_action, 0, success_action),
 	U("FailureAction", parse_emergency_action, 0, failure_action),
 	U("SuccessActionExitStatus", parse_ignore, 0, id),

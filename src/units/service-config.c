@@ -344,7 +344,9 @@ service_load_check(struct unit *u)
 			*s->exec_context.rlimit[i] = *m->defaults.rlimit[i];
 		}
 	if (s->notify_access == NOTIFY_ACCESS_DEFAULT)
-		s->notify_access = s->type == SERVICE_NOTIFY ? NOTIFY_MAIN : NOTIFY_NONE;
+		s->notify_access = s->type == SERVICE_NOTIFY ||
+				   (s->watchdog_usec && s->watchdog_usec != USEC_INFINITY) ?
+				   NOTIFY_MAIN : NOTIFY_NONE;
 	if (s->exec_context.std_output == EXEC_OUTPUT_DEFAULT)
 		s->exec_context.std_output = m->defaults.std_output;
 	if (s->exec_context.std_error == EXEC_OUTPUT_DEFAULT)

@@ -169,31 +169,45 @@ service_set_state(struct service *s, enum service_state st)
 
 /* Output. */
 
+enum { LOG_MAIN, LOG_CONTROL };
+
+static void
+log_stream_flush(struct service_log *l, const char *buf, size_t n, bool flush)
+{
+	struct service *s = l->service;
+	struct exec_context *c = &s->exec_context;
+
+	log_forward_buffer(UNIT(s), c->std_output, c->syslog_facility, c->syslog_level,
+			   c->syslog_level_prefix, l->ident ? l->ident : UNIT(s)->id, l->pid,
+			   &l->buffer, &l->buffer_len, buf, n, flush);
+}
+
+/* Ends a stream: forwards what is buffered and closes the read end. */
+static void
+log_stream_close(struct service_log *l)
+{
+	if (l->fd < 0)
+		return;
+	log_stream_flush(l, "", 0, true);
+	l->source = event_source_free(l->source);
+	l->fd = safe_close(l->fd);
+}
+
 static int
 on_log(struct event_source *src, int fd, uint32_t revents, void *userdata)
 {
-	struct service *s = userdata;
-	struct exec_context *c = &s->exec_context;
+	struct service_log *l = userdata;
 	char buf[4096];
-	const char *ident;
-	ssize_t n;
+	ssize_t n = read(fd, buf, sizeof(buf));
 
-	ident = s->log_ident ? s->log_ident : UNIT(s)->id;
-	n = read(fd, buf, sizeof(buf));
 	if (n > 0) {
-		log_forward_buffer(UNIT(s), c->std_output, c->syslog_facility, c->syslog_level,
-				   c->syslog_level_prefix, ident, s->log_pid, &s->log_buffer,
-				   &s->log_buffer_len, buf, (size_t)n, false);
+		log_stream_flush(l, buf, (size_t)n, false);
 		return 0;
 	}
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
-	/* Every writer is gone; keep nothing half-written. */
-	log_forward_buffer(UNIT(s), c->std_output, c->syslog_facility, c->syslog_level,
-			   c->syslog_level_prefix, ident, s->log_pid, &s->log_buffer,
-			   &s->log_buffer_len, "", 0, true);
-	s->log_source = event_source_free(s->log_source);
-	s->log_fd = safe_close(s->log_fd);
+	/* Every writer is gone. */
+	log_stream_close(l);
 	return 0;
 }
 
@@ -204,29 +218,29 @@ output_is_forwarded(enum exec_output o)
 	       o == EXEC_OUTPUT_KMSG_AND_CONSOLE;
 }
 
-/* Returns the write end of the service's log pipe (a new fd the caller closes), or -1. */
+/* Returns the write end of a new pipe for the main process or the control command (a new
+ * fd the caller closes), or -1. The previous pipe of the same kind belonged to a process
+ * that is gone (control commands run one at a time, a new main process means the old one
+ * exited): flush it and let its reader go. */
 static int
-log_pipe_writer(struct service *s)
+log_pipe_writer(struct service *s, int kind)
 {
+	struct service_log *l = &s->logs[kind];
 	int p[2];
 
 	if (!output_is_forwarded(s->exec_context.std_output) &&
 	    !output_is_forwarded(s->exec_context.std_error))
 		return -1;
-	/* One pipe per spawn: its reader ends when the last writer exits. */
-	if (s->log_fd >= 0) {
-		on_log(s->log_source, s->log_fd, EPOLLIN, s);
-		s->log_source = event_source_free(s->log_source);
-		s->log_fd = safe_close(s->log_fd);
-	}
+	log_stream_close(l);
 	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
 		return -1;
-	if (event_add_io(UNIT(s)->manager->event, p[0], EPOLLIN, on_log, s, &s->log_source) < 0) {
+	if (event_add_io(UNIT(s)->manager->event, p[0], EPOLLIN, on_log, l, &l->source) < 0) {
 		close(p[0]);
 		close(p[1]);
 		return -1;
 	}
-	s->log_fd = p[0];
+	l->service = s;
+	l->fd = p[0];
 	/* The child's end must block like a normal stdout. */
 	fcntl(p[1], F_SETFL, 0);
 	return p[1];
@@ -274,7 +288,7 @@ service_spawn(struct service *s, struct exec_command *c, bool is_control, pid_t 
 	if (!is_control)
 		p.watchdog_usec = s->watchdog_usec;
 	p.environment = env;
-	logw = log_pipe_writer(s);
+	logw = log_pipe_writer(s, is_control ? LOG_CONTROL : LOG_MAIN);
 	if (output_is_forwarded(s->exec_context.std_output))
 		p.stdout_fd = logw;
 	if (output_is_forwarded(s->exec_context.std_error))
@@ -284,13 +298,14 @@ service_spawn(struct service *s, struct exec_command *c, bool is_control, pid_t 
 	if (r < 0)
 		return r;
 	if (logw >= 0) {
+		struct service_log *l = &s->logs[is_control ? LOG_CONTROL : LOG_MAIN];
 		const char *base = strrchr(c->argv && c->argv[0] ? c->argv[0] : c->path, '/');
 
-		s->log_pid = spawn->pid;
-		free(s->log_ident);
-		s->log_ident = strdup(s->exec_context.syslog_identifier ?
-				      s->exec_context.syslog_identifier :
-				      base ? base + 1 : c->argv && c->argv[0] ? c->argv[0] : c->path);
+		l->pid = spawn->pid;
+		free(l->ident);
+		l->ident = strdup(s->exec_context.syslog_identifier ?
+				  s->exec_context.syslog_identifier :
+				  base ? base + 1 : c->argv && c->argv[0] ? c->argv[0] : c->path);
 	}
 	r = unit_watch_pid(u, spawn->pid);
 	if (r < 0)
@@ -315,10 +330,10 @@ run_control(struct service *s, enum service_exec_kind kind, enum service_state s
 	if (r < 0) {
 		unit_log_event(UNIT(s), LOG_ERR, "Failed to spawn %s: %s", service_exec_kind_to_string(kind),
 			       strerror(-r));
-		if (st == SERVICE_STOP || st == SERVICE_STOP_POST)
-			service_enter_signal(s, SERVICE_FINAL_SIGTERM, SERVICE_FAILURE_RESOURCES);
-		else
-			service_enter_signal(s, SERVICE_FINAL_SIGTERM, SERVICE_FAILURE_RESOURCES);
+		/* A failed ExecStopPost= goes straight to the final kill; anything else
+		 * still gets ExecStopPost= run. */
+		service_enter_signal(s, st == SERVICE_STOP_POST ? SERVICE_FINAL_SIGTERM :
+				     SERVICE_STOP_SIGTERM, SERVICE_FAILURE_RESOURCES);
 		return true;
 	}
 	service_set_state(s, st);
@@ -364,7 +379,7 @@ service_spawn_main(struct service *s, struct exec_command *c)
 	if (r < 0) {
 		unit_log_event(UNIT(s), LOG_ERR, "Failed to spawn ExecStart=%s: %s", c->path,
 			       strerror(-r));
-		service_enter_signal(s, SERVICE_FINAL_SIGTERM, SERVICE_FAILURE_RESOURCES);
+		service_enter_signal(s, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_RESOURCES);
 		return;
 	}
 	s->main_pid_known = true;
@@ -396,7 +411,9 @@ service_enter_start(struct service *s)
 	struct exec_command *c = s->exec[SERVICE_EXEC_START];
 
 	if (!c) {
-		/* A oneshot with only ExecStop=: nothing to run, it is just "up". */
+		/* A oneshot with only ExecStop= or SuccessAction=: nothing to run, it is just
+		 * "up" (the state change still has to be seen, or its job would never end). */
+		service_set_state(s, SERVICE_START);
 		service_enter_start_post(s);
 		return;
 	}
@@ -528,6 +545,15 @@ service_enter_signal(struct service *s, enum service_state st, enum service_resu
 			goto next;
 		unit_log_event(UNIT(s), LOG_NOTICE, "Processes still around after %s. Killing.",
 			       st == SERVICE_STOP_SIGKILL ? "SIGTERM" : "final SIGTERM");
+	}
+	if (k->kill_mode == KILL_NONE) {
+		/* Leave the processes alone, as asked; the unit is down regardless. */
+		if (s->main_pid > 0)
+			unit_unwatch_pid(UNIT(s), s->main_pid);
+		if (s->control_pid > 0)
+			unit_unwatch_pid(UNIT(s), s->control_pid);
+		s->main_pid = s->control_pid = 0;
+		goto next;
 	}
 	if (kill_processes(s, sig, main_only)) {
 		if (k->send_sighup && sig == k->kill_signal)
@@ -851,7 +877,7 @@ main_exited(struct service *s, int code, int status)
 	case SERVICE_START:
 		if (s->type == SERVICE_FORKING) {
 			if (f != SERVICE_SUCCESS) {
-				service_enter_signal(s, SERVICE_FINAL_SIGTERM, f);
+				service_enter_signal(s, SERVICE_STOP_SIGTERM, f);
 				return;
 			}
 			s->main_pid_known = false; /* the parent is gone; the daemon is next */
@@ -862,7 +888,7 @@ main_exited(struct service *s, int code, int status)
 					unit_log_event(UNIT(s), LOG_WARNING,
 						       "PID file %s not readable (yet?) after start: %s",
 						       s->pid_file, strerror(-r));
-					service_enter_signal(s, SERVICE_FINAL_SIGTERM,
+					service_enter_signal(s, SERVICE_STOP_SIGTERM,
 							     SERVICE_FAILURE_PROTOCOL);
 					return;
 				}
@@ -871,7 +897,7 @@ main_exited(struct service *s, int code, int status)
 			service_enter_start_post(s);
 		} else if (s->type == SERVICE_ONESHOT) {
 			if (f != SERVICE_SUCCESS) {
-				service_enter_signal(s, SERVICE_FINAL_SIGTERM, f);
+				service_enter_signal(s, SERVICE_STOP_SIGTERM, f);
 				return;
 			}
 			if (c && c->next)
@@ -880,7 +906,7 @@ main_exited(struct service *s, int code, int status)
 				service_enter_start_post(s);
 		} else {
 			/* Type=notify died before READY=1. */
-			service_enter_signal(s, SERVICE_FINAL_SIGTERM,
+			service_enter_signal(s, SERVICE_STOP_SIGTERM,
 					     f != SERVICE_SUCCESS ? f : SERVICE_FAILURE_PROTOCOL);
 		}
 		break;
@@ -899,6 +925,9 @@ main_exited(struct service *s, int code, int status)
 	case SERVICE_STOP:
 		if (f != SERVICE_SUCCESS && s->result == SERVICE_SUCCESS && !s->forbid_restart)
 			s->result = f;
+		/* No ExecStop= running (STOPPING=1, or it finished first): on to the rest. */
+		if (!s->control_pid)
+			service_enter_signal(s, SERVICE_STOP_SIGTERM, SERVICE_SUCCESS);
 		break;
 	case SERVICE_STOP_SIGTERM:
 	case SERVICE_STOP_SIGKILL:
@@ -938,7 +967,9 @@ control_exited(struct service *s, int code, int status)
 
 	switch (s->state) {
 	case SERVICE_CONDITION:
-		if (code == CLD_EXITED && status > 0 && status < 255) {
+		if (f == SERVICE_FAILURE_RESOURCES)
+			service_enter_signal(s, SERVICE_STOP_SIGTERM, f); /* could not even run */
+		else if (code == CLD_EXITED && status > 0 && status < 255) {
 			unit_log_event(UNIT(s), LOG_INFO, "Skipped due to 'exec-condition'.");
 			service_enter_dead(s, SERVICE_SUCCESS, false);
 		} else if (f == SERVICE_SUCCESS) {
@@ -949,13 +980,13 @@ control_exited(struct service *s, int code, int status)
 			}
 			service_enter_start_pre(s);
 		} else
-			service_enter_signal(s, SERVICE_FINAL_SIGTERM, f);
+			service_enter_signal(s, SERVICE_STOP_SIGTERM, f);
 		break;
 	case SERVICE_START_PRE:
 		if (f == SERVICE_SUCCESS)
 			service_enter_start(s);
 		else
-			service_enter_signal(s, SERVICE_FINAL_SIGTERM, f);
+			service_enter_signal(s, SERVICE_STOP_SIGTERM, f);
 		break;
 	case SERVICE_START_POST:
 		service_enter_running(s, f);
@@ -1242,7 +1273,8 @@ service_init(struct unit *u)
 	s->restart_usec = m->defaults.restart;
 	s->notify_access = NOTIFY_ACCESS_DEFAULT;
 	s->guess_main_pid = true;
-	s->log_fd = -1;
+	s->logs[LOG_MAIN].fd = s->logs[LOG_CONTROL].fd = -1;
+	s->logs[LOG_MAIN].service = s->logs[LOG_CONTROL].service = s;
 }
 
 static void
@@ -1312,14 +1344,17 @@ service_done(struct unit *u)
 	free(s->bus_name);
 	free(s->status_text);
 	free(s->failed_step);
-	free(s->log_buffer);
-	free(s->log_ident);
+	for (int i = LOG_MAIN; i <= LOG_CONTROL; i++) {
+		s->logs[i].source = event_source_free(s->logs[i].source);
+		s->logs[i].fd = safe_close(s->logs[i].fd);
+		free(s->logs[i].buffer);
+		free(s->logs[i].ident);
+	}
 	set_remove(&u->manager->group_waiters, u);
 	s->timer = event_source_free(s->timer);
 	s->watchdog_timer = event_source_free(s->watchdog_timer);
 	s->exec_watch = event_source_free(s->exec_watch);
-	s->log_source = event_source_free(s->log_source);
-	s->log_fd = safe_close(s->log_fd);
+
 	if (s->main_spawn.status_fd > 0)
 		safe_close(s->main_spawn.status_fd);
 	if (s->control_spawn.status_fd > 0)

@@ -147,13 +147,17 @@ struct service {
 	struct event_source *exec_watch;  /* Type=exec: the status pipe of the main spawn */
 	usec_t watchdog_last_ping;
 
-	/* Output of the service's processes: a pipe the manager reads and forwards. */
-	int log_fd;                   /* read end, -1 if none */
-	pid_t log_pid;                /* the process the pipe was made for, for the tag */
-	char *log_ident;              /* SyslogIdentifier= or that command's basename */
-	struct event_source *log_source;
-	char *log_buffer;             /* partial line */
-	size_t log_buffer_len;
+	/* Output of the service's processes: one pipe for the main process, one for the
+	 * current control command, so neither cuts off the other. */
+	struct service_log {
+		struct service *service;
+		int fd;                   /* read end, -1 if none */
+		pid_t pid;                /* the process it was made for, for the tag */
+		char *ident;              /* SyslogIdentifier= or that command's basename */
+		struct event_source *source;
+		char *buffer;             /* partial line */
+		size_t buffer_len;
+	} logs[2];
 };
 
 #define SERVICE(u) ((struct service *)(u))
