@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "core/dbus-internal.h"
@@ -266,6 +267,21 @@ get_failed_step(DBusMessageIter *it, void *object, const struct bus_property *p)
 	return bus_append_string(it, u->type == UNIT_SERVICE ? SERVICE(u)->failed_step : NULL);
 }
 
+/* The fragment changed on disk since it was loaded (one stat per query, like systemctl's
+ * "changed on disk" warning expects). */
+static bool
+get_need_daemon_reload(DBusMessageIter *it, void *object, const struct bus_property *p)
+{
+	const struct unit *u = U(object);
+	struct stat st;
+	bool changed = false;
+
+	if (u->fragment_path && stat(u->fragment_path, &st) == 0)
+		changed = (usec_t)st.st_mtim.tv_sec * USEC_PER_SEC +
+			  (usec_t)st.st_mtim.tv_nsec / 1000 != u->fragment_mtime;
+	return bus_append_bool(it, changed);
+}
+
 static bool
 get_start_limit_action(DBusMessageIter *it, void *object, const struct bus_property *p)
 {
@@ -344,7 +360,7 @@ static const struct bus_property unit_properties[] = {
 	{ "Transient", "b", bus_property_get_false, 0 },
 	/* Loaded units keep their configuration across daemon-reload (manager.c), so a
 	 * changed file never needs one to take effect here. */
-	{ "NeedDaemonReload", "b", bus_property_get_false, 0 },
+	{ "NeedDaemonReload", "b", get_need_daemon_reload, 0 },
 	UFIELD("JobTimeoutUSec", "t", bus_property_get_usec, job_timeout),
 	UFIELD("StartLimitIntervalUSec", "t", bus_property_get_usec, start_limit.interval),
 	UFIELD("StartLimitBurst", "u", bus_property_get_unsigned, start_limit.burst),

@@ -687,7 +687,8 @@ on_timer(struct event_source *src, usec_t usec, void *userdata)
 		service_enter_signal(s, SERVICE_STOP_SIGTERM, SERVICE_FAILURE_TIMEOUT);
 		break;
 	case SERVICE_STOP_SIGTERM:
-		unit_log_event(u, LOG_WARNING, "State 'stop-sigterm' timed out. Killing.");
+		unit_log_event(u, LOG_WARNING, "State 'stop-sigterm' timed out. %s",
+			       s->kill_context.send_sigkill ? "Killing." : "Skipping SIGKILL.");
 		service_enter_signal(s, SERVICE_STOP_SIGKILL, SERVICE_FAILURE_TIMEOUT);
 		break;
 	case SERVICE_STOP_SIGKILL:
@@ -704,7 +705,8 @@ on_timer(struct event_source *src, usec_t usec, void *userdata)
 		service_enter_signal(s, SERVICE_FINAL_SIGTERM, SERVICE_FAILURE_TIMEOUT);
 		break;
 	case SERVICE_FINAL_SIGTERM:
-		unit_log_event(u, LOG_WARNING, "State 'final-sigterm' timed out. Killing.");
+		unit_log_event(u, LOG_WARNING, "State 'final-sigterm' timed out. %s",
+			       s->kill_context.send_sigkill ? "Killing." : "Skipping SIGKILL.");
 		service_enter_signal(s, SERVICE_FINAL_SIGKILL, SERVICE_FAILURE_TIMEOUT);
 		break;
 	case SERVICE_AUTO_RESTART: {
