@@ -481,7 +481,8 @@ event_run(struct event *e, usec_t timeout)
 		struct event_source *snap[EVENT_DEFER_MAX];
 		size_t n_snap = MIN(e->n_defers, ELEMENTSOF(snap));
 
-		memcpy(snap, e->defers, n_snap * sizeof(*snap));
+		if (n_snap > 0)
+			memcpy(snap, e->defers, n_snap * sizeof(*snap));
 		for (size_t i = 0; i < n_snap; i++) {
 			struct event_source *s = snap[i];
 

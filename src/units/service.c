@@ -1296,9 +1296,10 @@ service_reset_config(struct unit *u)
 	/* The running commands stay valid until their processes exit: keep the lists the
 	 * running main/control commands belong to, detached, only if something runs. */
 	for (int i = 0; i < _SERVICE_EXEC_KIND_MAX; i++) {
-		if ((s->main_pid > 0 && i == SERVICE_EXEC_START) ||
-		    (s->control_pid > 0 && i == (int)s->control_kind)) {
-			exec_command_free_list(s->exec_retired[i]);
+		/* A list whose command runs now is retired, not freed; if one is retired
+		 * already, that is the one running and the current list can go. */
+		if (((s->main_pid > 0 && i == SERVICE_EXEC_START) ||
+		     (s->control_pid > 0 && i == (int)s->control_kind)) && !s->exec_retired[i]) {
 			s->exec_retired[i] = s->exec[i];
 			s->exec[i] = NULL;
 			continue;
