@@ -568,24 +568,15 @@ manager_check_finished(struct manager *m)
 void
 manager_begin_shutdown(struct manager *m, enum manager_objective objective)
 {
-	struct unit *u;
-	const char *k;
+	_cleanup_free_ char *e = NULL;
 
 	if (m->shutdown_pending != MANAGER_OK)
 		return;
 	log_info("Stopping all units before %s.",
 		 objective == MANAGER_EXIT ? "exiting" : "shutting down");
 	m->shutdown_pending = objective;
-	HASHMAP_FOREACH(k, u, m->units) {
-		_cleanup_free_ char *e = NULL;
-
-		if (!streq(k, u->id) || u->perpetual)
-			continue;
-		if (!u->job && unit_inactive_or_failed(unit_active_state(u)))
-			continue;
-		if (manager_add_job(m, JOB_STOP, u, JOB_REPLACE_IRREVERSIBLY, NULL, &e) < 0)
-			log_unit_warning(u, "Cannot stop: %s", strna(e));
-	}
+	if (manager_add_stop_all(m, &e) < 0)
+		log_error("Cannot stop all units in order (%s); going on regardless.", strna(e));
 	manager_check_finished(m);
 }
 

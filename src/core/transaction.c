@@ -19,6 +19,8 @@ struct tjob {
 	struct unit *unit;
 	enum job_type type;
 	bool matters;       /* reachable from the anchor through requirement links only */
+	bool root;          /* asked for directly (the anchor, or every job of a stop-all) */
+	bool ignore_order;  /* runs without waiting for ordering (breaks a cycle at shutdown) */
 	bool deleted;
 	unsigned mark;      /* DFS colour / generation */
 	unsigned wave;      /* for the dry run: 1 + the longest chain it waits on */
@@ -40,6 +42,7 @@ struct transaction {
 	struct tjob *jobs, *last;
 	struct tjob *anchor;
 	enum job_mode mode;
+	bool may_ignore_order; /* stop-all: a cycle of required jobs is cut, not refused */
 	unsigned generation;
 	char *error;
 };
@@ -255,7 +258,7 @@ collect_unreachable(struct transaction *tr)
 		for (struct tjob *j = tr->jobs; j; j = j->next) {
 			bool reached = false;
 
-			if (j->deleted || j == tr->anchor)
+			if (j->deleted || j->root)
 				continue;
 			for (struct tlink *l = j->subjects; l && !reached; l = l->next)
 				reached = !l->subject->deleted;
@@ -296,6 +299,8 @@ tjob_of(struct transaction *tr, struct unit *u)
 #define FOREACH_PREDECESSOR(tr, j, k, body)                                             \
 	do {                                                                            \
 		struct unit *_o;                                                        \
+		if ((j)->ignore_order)                                                  \
+			break;                                                          \
 		SET_FOREACH(_o, (j)->unit->deps[UNIT_AFTER]) {                          \
 			struct tjob *k = tjob_of((tr), _o);                             \
 			if (k && tjob_waits_for((j), k, true)) { body }                 \
@@ -376,6 +381,14 @@ break_cycles(struct transaction *tr)
 			if (!j->on_path_next || j->on_path_next == cycle)
 				break;
 		}
+		if (!victim && tr->may_ignore_order) {
+			/* Shutdown must end: let one job of the cycle go without waiting. */
+			cycle->ignore_order = true;
+			log_cycle(cycle, NULL);
+			log_warning("Job %s/%s runs without waiting for its ordering, to break the cycle.",
+				    cycle->unit->id, job_type_to_string(cycle->type));
+			continue;
+		}
 		log_cycle(cycle, victim);
 		if (!victim) {
 			set_error(tr, "Transaction order is cyclic (%s/%s is part of the cycle). "
@@ -394,7 +407,7 @@ recompute_matters(struct transaction *tr)
 	bool changed;
 
 	for (struct tjob *j = tr->jobs; j; j = j->next)
-		j->matters = j == tr->anchor;
+		j->matters = j->root;
 	do {
 		changed = false;
 		for (struct tjob *j = tr->jobs; j; j = j->next) {
@@ -507,6 +520,7 @@ transaction_build(struct transaction *tr, enum job_type type, struct unit *u)
 		set_error(tr, "Nothing to do for %s.", u->id);
 		return -EBADR;
 	}
+	tr->anchor->root = true;
 	if (tr->mode == JOB_ISOLATE) {
 		r = add_isolate_jobs(tr);
 		if (r < 0)
@@ -564,9 +578,10 @@ transaction_install(struct transaction *tr, struct job **ret_anchor)
 		if (r < 0)
 			return r; /* only OOM; jobs installed so far still run */
 		j->irreversible = tr->mode == JOB_REPLACE_IRREVERSIBLY;
+		j->ignore_order = t->ignore_order;
 		if (t == tr->anchor) {
 			anchor = j;
-			j->ignore_order = tr->mode == JOB_IGNORE_DEPENDENCIES;
+			j->ignore_order = j->ignore_order || tr->mode == JOB_IGNORE_DEPENDENCIES;
 		}
 	}
 	if (ret_anchor)
@@ -591,6 +606,52 @@ manager_add_job(struct manager *m, enum job_type type, struct unit *u, enum job_
 		if (error)
 			*error = TAKE_PTR(tr.error);
 	}
+	free(tr.error);
+	transaction_free(&tr);
+	return r;
+}
+
+int
+manager_add_stop_all(struct manager *m, char **error)
+{
+	struct transaction tr = { .manager = m, .mode = JOB_REPLACE_IRREVERSIBLY,
+				  .may_ignore_order = true };
+	struct unit *u;
+	const char *k;
+	int r = 0;
+
+	/* One transaction for everything, so that ordering between the stops is honoured and
+	 * a cycle among them is found and cut instead of deadlocking the shutdown. */
+	tr.by_unit = hashmap_new(HASHMAP_POINTER);
+	if (!tr.by_unit)
+		return -ENOMEM;
+	HASHMAP_FOREACH(k, u, m->units) {
+		struct tjob *j = NULL;
+
+		if (!streq(k, u->id) || u->perpetual)
+			continue;
+		if (!u->job && unit_inactive_or_failed(unit_active_state(u)))
+			continue;
+		r = add_job(&tr, u, JOB_STOP, NULL, true, &j);
+		if (r < 0)
+			goto finish;
+		if (j) {
+			j->root = true;
+			if (!tr.anchor)
+				tr.anchor = j;
+		}
+	}
+	if (!tr.anchor)
+		goto finish;
+	recompute_matters(&tr);
+	r = break_cycles(&tr);
+	if (r >= 0)
+		r = check_installed(&tr);
+	if (r >= 0)
+		r = transaction_install(&tr, NULL);
+finish:
+	if (r < 0 && error)
+		*error = TAKE_PTR(tr.error);
 	free(tr.error);
 	transaction_free(&tr);
 	return r;

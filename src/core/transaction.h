@@ -26,6 +26,10 @@ struct manager;
 int manager_add_job(struct manager *m, enum job_type type, struct unit *u, enum job_mode mode,
 		    struct job **ret_anchor, char **error);
 
+/* Stops every unit that is up or has a job, in one transaction (shutdown, exit). A cycle
+ * among the stop jobs is cut by letting one job ignore its ordering. */
+int manager_add_stop_all(struct manager *m, char **error);
+
 /* Same computation without installing; prints the jobs in the order they would start
  * ("ember --test"). Returns 0 or -errno with *error. */
 int manager_dry_run_job(struct manager *m, enum job_type type, struct unit *u,

@@ -127,8 +127,11 @@ for p in $(ns_pids); do
 done
 check "the orphan is found from outside (namespace PID $orphan_ns)" test -n "$orphan"
 check_eq "the orphan's parent is ember (PID 1)" "$E" "$(awk '/^PPid:/ {print $2}' /proc/$orphan/status)"
+# The main process: the service's shell after `exec sleep 1000`, a child of ember.
+find_main() { main=$(pgrep -P "$E" -x sleep | head -n 1); [[ -n $main ]]; }
+main=
+wait_until find_main || true
 main_ns=$(prop orphan.service MainPID)
-main=$(pgrep -P "$E" -x sleep | head -n 1 || true)
 check_eq "MainPID (a namespace PID) is the sleep" "$main_ns" \
 	"$(awk '/^NSpid:/ {print $NF}' /proc/$main/status 2>/dev/null)"
 
