@@ -240,6 +240,22 @@ default_runtime_dir(void)
 	return NULL;
 }
 
+/* Kernel threads are only visible from the initial PID namespace: kthreadd is PID 2
+ * there, and PID 2 is one of ours in a container. */
+static bool
+in_initial_pid_namespace(void)
+{
+	char comm[32] = "";
+	FILE *f = fopen("/proc/2/comm", "re");
+
+	if (f) {
+		if (!fgets(comm, sizeof(comm), f))
+			comm[0] = 0;
+		fclose(f);
+	}
+	return startswith(comm, "kthreadd") != NULL;
+}
+
 /* The last act of PID 1: everything is stopped, now end the machine. */
 static void
 final_shutdown(enum manager_objective o)
@@ -261,7 +277,10 @@ final_shutdown(enum manager_objective o)
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
 	sync();
-	mount(NULL, "/", NULL, MS_REMOUNT | MS_RDONLY, NULL);
+	/* The file systems belong to the machine only when we are its real PID 1: in a PID
+	 * namespace (a container, the demo) a remount would change the host's superblock. */
+	if (in_initial_pid_namespace())
+		mount(NULL, "/", NULL, MS_REMOUNT | MS_RDONLY, NULL);
 	reboot(cmd);
 	/* In a PID namespace reboot() ends it; if it returns, freeze rather than exit. */
 	for (;;)

@@ -121,6 +121,12 @@ it_setup() {
 	write_std_targets "$UNITS"
 }
 
+# Adds every descendant of PID to IT_KNOWN_PIDS (killed at cleanup if still there).
+remember_descendants() {
+	local p
+	while read -r p; do IT_KNOWN_PIDS+=("$p"); done < <(descendants "$1")
+}
+
 # Kills whatever is left: ember, everything it started (even if it died first, the
 # processes recorded while it ran), then removes the work directory.
 IT_KNOWN_PIDS=()
@@ -128,7 +134,7 @@ it_cleanup() {
 	local rc=$? p
 	set +e
 	if [[ -n $EMBER_PID ]] && proc_alive "$EMBER_PID"; then
-		IT_KNOWN_PIDS+=($(descendants "$EMBER_PID"))
+		remember_descendants "$EMBER_PID"
 		kill -TERM "$EMBER_PID" 2>/dev/null || true
 		wait_until -n 100 proc_gone "$EMBER_PID" || kill -KILL "$EMBER_PID" 2>/dev/null || true
 	fi
@@ -221,7 +227,7 @@ start_ember() {
 stop_ember() {
 	local rc=0 p left=()
 	[[ -n $EMBER_PID ]] || return 0
-	IT_KNOWN_PIDS+=($(descendants "$EMBER_PID"))
+	remember_descendants "$EMBER_PID"
 	kill -TERM "$EMBER_PID"
 	if ! wait_until -n 600 proc_gone "$EMBER_PID"; then
 		fail "ember exits on SIGTERM (jobs left: $(ctl list-jobs --no-legend 2>&1 | tr '\n' ';'))"

@@ -62,7 +62,14 @@ ExecStart=/bin/sh -c 'read x <$M/slow-go'
 EOF
 
 start_ember
-last_pid() { tail -n 1 "$M/$1.starts" 2>/dev/null; }
+# The main PID of NAME.service, once that process has recorded itself in $M/NAME.starts
+# (a simple service counts as started as soon as it is forked).
+last_pid() {
+	local pid
+	pid=$(prop "$1.service" MainPID)
+	wait_until -n 100 grep -qx "$pid" "$M/$1.starts" 2>/dev/null || true
+	echo "$pid"
+}
 
 # --- start, is-active, status
 rc=0

@@ -13,6 +13,7 @@ set -euo pipefail
 it_setup
 ETC=$WORK/etc
 mkdir -p "$ETC"
+# shellcheck disable=SC2034 # read by start_ember
 UNIT_PATH=$ETC:$UNITS
 
 unit web.service <<EOF

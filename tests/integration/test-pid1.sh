@@ -20,6 +20,7 @@ it_setup
 ROOT=$WORK/root
 mkdir -p "$ROOT"
 NS_LOG=$WORK/pid1.log
+# shellcheck disable=SC2034 # read by log_has and the cleanup
 LOG=$NS_LOG
 UNSHARE_PID=
 E= # ember's PID as seen from here
@@ -84,18 +85,30 @@ for f in ld.so.cache passwd group nsswitch.conf; do
 	[[ -e /etc/\$f ]] && cp /etc/\$f "$ROOT/etc/"
 done
 cp "$EMBER" "$ROOT/ember"
-exec unshare --pid --fork --mount-proc --root="$ROOT" /ember --system \
-	--unit-path="$UNITS" --runtime-dir="$RT" --log-target=console --show-status
+rc=0
+unshare --pid --fork --mount-proc --root="$ROOT" /ember --system \
+	--unit-path="$UNITS" --runtime-dir="$RT" --log-target=console --show-status || rc=\$?
+# The superblock options of ROOT (shared with the namespace's copy of the mount).
+awk -v r="$ROOT" '\$5 == r {print \$NF}' /proc/self/mountinfo >"$WORK/root-superblock"
+exit \$rc
 EOS
 chmod +x "$WORK/enter"
 
 unshare --mount --propagation private "$WORK/enter" >"$NS_LOG" 2>&1 </dev/null &
 UNSHARE_PID=$!
-# UNSHARE_PID runs enter, which execs the inner unshare (same PID); its child is ember.
-first_child() { E=$(pgrep -P "$UNSHARE_PID" -x ember | head -n 1); [[ -n $E ]]; }
+# UNSHARE_PID runs enter, which runs the inner unshare; its child is ember.
+first_child() {
+	local p
+	E=
+	for p in $(pgrep -P "$UNSHARE_PID" -x unshare); do E=$(pgrep -P "$p" -x ember | head -n 1); done
+	[[ -n $E ]]
+}
 check "the namespace's PID 1 was forked" wait_until first_child
 check_eq "it is ember" ember "$(cat /proc/$E/comm 2>/dev/null)"
 check_eq "it is PID 1 in its namespace" 1 "$(awk '/^NSpid:/ {print $NF}' /proc/$E/status)"
+check_eq "its / is ROOT's tmpfs, read-write" "tmpfs rw" \
+	"$(awk '$5 == "/" {for (i = 7; $i != "-"; i++); split($(i + 3), o, ","); print $(i + 1), o[1]}' \
+		"/proc/$E/mountinfo" | tail -n 1)"
 check "its socket answers" wait_until ember_answers
 check "it says it runs as PID 1" wait_until log_has "running as system manager (PID 1)"
 check "multi-user.target is reached" wait_until state_is multi-user.target active
@@ -168,8 +181,13 @@ left=
 for p in $seen; do [[ -e /proc/$p && $(readlink /proc/$p/ns/pid 2>/dev/null) == "$ns_of_e" ]] && left+=" $p"; done
 check_eq "no process of the namespace is left" "" "$left"
 check "orphan.service was stopped on the way" log_has "Stopped orphan.service"
+# PID 1 of a PID namespace is a container's init: the filesystems it sees are shared with
+# the outside (here "/" is ROOT's tmpfs; in a plain `unshare --mount` it would be the
+# host's root), so on its way out it must not remount "/" read-only (systemd skips the
+# unmount/remount-ro step in a container).
+check_eq "PID 1 of a PID namespace left the root superblock read-write" rw \
+	"$(cut -d, -f1 "$WORK/root-superblock" 2>/dev/null)"
 check "the host's / is still mounted read-write" \
 	grep -qE '^rw(,|$)' <(awk '$2 == "/" {print $4}' /proc/self/mounts | tail -n 1)
 E=
-EMBER_PID=
 it_finish

@@ -6,6 +6,8 @@
 #  - wants-it.service Wants+After it: starts and runs anyway.
 #  - requisite-of.service Requisite+After an inactive unit: fails without starting it.
 #  - BindsTo=: bound.service is stopped when the unit it is bound to stops.
+#  - Conflicts=: starting one of two conflicting units stops the other.
+#  - ExecStartPre= failing: the main process never runs; OnFailure= starts its unit.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 it_setup
@@ -62,6 +64,35 @@ After=base.service
 ExecStart=/bin/sleep 1000
 EOF
 
+unit peace.service <<EOF
+[Unit]
+Description=Conflicts with war
+Conflicts=war.service
+[Service]
+ExecStart=/bin/sleep 1000
+EOF
+unit war.service <<EOF
+[Unit]
+Description=War
+[Service]
+ExecStart=/bin/sleep 1000
+EOF
+unit pre-fails.service <<EOF
+[Unit]
+Description=ExecStartPre= fails
+OnFailure=on-failure.service
+[Service]
+ExecStartPre=/bin/false
+ExecStart=/bin/touch $M/pre-fails-main
+EOF
+unit on-failure.service <<EOF
+[Unit]
+Description=Started by OnFailure=
+[Service]
+Type=oneshot
+ExecStart=/bin/touch $M/on-failure
+EOF
+
 start_ember
 
 out=$(ctl start needs-it.service 2>&1) && rc=0 || rc=$?
@@ -97,6 +128,22 @@ base_pid=$(prop base.service MainPID)
 kill -KILL "$base_pid"
 check "base.service fails when its process is killed" wait_until -n 100 state_is base.service failed
 check "bound.service stops when base.service fails" wait_until -n 100 state_is bound.service inactive
+
+ctl start war.service
+ctl start peace.service
+# Conflicts= implies no ordering: the stop may end after the start; wait for it.
+check "Conflicts=: starting peace.service stops war.service" wait_until state_is war.service inactive
+check_eq "  ... peace.service is active" active "$(active_state peace.service)"
+ctl start war.service
+check "Conflicts= (the inverse): starting war.service stops peace.service" \
+	wait_until state_is peace.service inactive
+check_eq "  ... war.service is active" active "$(active_state war.service)"
+
+out=$(ctl start pre-fails.service 2>&1) && rc=0 || rc=$?
+check "start of a unit whose ExecStartPre= fails exits non-zero" test "$rc" -ne 0
+check "its main process never ran" test ! -e "$M/pre-fails-main"
+check_eq "its Result" exit-code "$(prop pre-fails.service Result)"
+check "OnFailure= started on-failure.service" wait_until test -e "$M/on-failure"
 
 stop_ember
 it_finish
