@@ -18,6 +18,7 @@
 #include "core/dbus.h"
 #include "core/event.h"
 #include "core/manager.h"
+#include "fileio.h"
 #include "log.h"
 #include "macro.h"
 #include "strv.h"
@@ -546,25 +547,6 @@ server_new_connection(DBusServer *server, DBusConnection *conn, void *data)
 	}
 	log_debug("API client %u connected.", c->id);
 	event_source_set_enabled(bus->dispatch_source, true);
-}
-
-static int
-mkdir_p(const char *path, mode_t mode)
-{
-	_cleanup_free_ char *p = strdup(path);
-
-	if (!p)
-		return -ENOMEM;
-	for (char *s = p + 1; *s; s++)
-		if (*s == '/') {
-			*s = 0;
-			if (mkdir(p, mode) < 0 && errno != EEXIST)
-				return -errno;
-			*s = '/';
-		}
-	if (mkdir(p, mode) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
 }
 
 static int

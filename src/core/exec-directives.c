@@ -24,25 +24,6 @@
 
 #define syntax_warning(c, ...) log_syntax((c)->file, (c)->line, LOG_WARNING, 0, __VA_ARGS__)
 
-static int
-expand(const struct parse_ctx *c, const char *v, char **ret)
-{
-	struct specifier_ctx sc = { 0 };
-	int r;
-
-	if (!c->unit)
-		return (*ret = strdup(v)) ? 0 : -ENOMEM;
-	unit_specifier_ctx(c->unit, &sc);
-	r = specifier_expand(v, &sc, ret);
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0) {
-		syntax_warning(c, "Unknown or incomplete specifier in %s=%s, ignoring.", c->key, v);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 /* Like a shell variable name: letters, digits and '_', not starting with a digit. */
 static bool
 env_name_is_valid_n(const char *s, size_t n)
@@ -95,7 +76,7 @@ split_words(const struct parse_ctx *c, const char *v, unsigned flags, char ***re
 		if (r == -EINVAL)
 			syntax_warning(c, "Bad quoting or escape in %s=, ignoring.", c->key);
 		if (r >= 0)
-			r = expand(c, w, &e);
+			r = directive_expand(c, w, &e);
 		if (r >= 0)
 			r = strv_consume(&words, e);
 		if (r < 0) {
@@ -152,7 +133,7 @@ parse_environment_file(const struct parse_ctx *c, const char *v, int arg, void *
 		*files = strv_free(*files);
 		return 0;
 	}
-	r = expand(c, v, &p);
+	r = directive_expand(c, v, &p);
 	if (r < 0)
 		return r;
 	if (p[p[0] == '-'] != '/') {
@@ -220,7 +201,7 @@ parse_working_directory(const struct parse_ctx *c, const char *v, int arg, void 
 		x->working_directory_missing_ok = missing_ok;
 		return 0;
 	}
-	r = expand(c, v, &p);
+	r = directive_expand(c, v, &p);
 	if (r < 0)
 		return r;
 	if (p[0] != '/') {
@@ -412,7 +393,7 @@ parse_std_path(const struct parse_ctx *c, const char *path, char **ret)
 	_cleanup_free_ char *p = NULL;
 	int r;
 
-	r = expand(c, path, &p);
+	r = directive_expand(c, path, &p);
 	if (r < 0)
 		return r;
 	if (p[0] != '/') {

@@ -15,6 +15,7 @@
 #include "core/manager.h"
 #include "core/transaction.h"
 #include "core/unit-index.h"
+#include "fileio.h"
 #include "log.h"
 #include "macro.h"
 #include "strv.h"
@@ -311,25 +312,6 @@ struct job *
 manager_get_job(struct manager *m, uint32_t id)
 {
 	return hashmap_get(m->jobs, (void *)(uintptr_t)id);
-}
-
-static int
-mkdir_p(const char *path, mode_t mode)
-{
-	_cleanup_free_ char *p = strdup(path);
-
-	if (!p)
-		return -ENOMEM;
-	for (char *s = p + 1; *s; s++)
-		if (*s == '/') {
-			*s = 0;
-			if (mkdir(p, mode) < 0 && errno != EEXIST)
-				return -errno;
-			*s = '/';
-		}
-	if (mkdir(p, mode) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
 }
 
 static int

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "macro.h"
+#include "fileio.h"
 #include "specifier.h"
 #include "string-util.h"
 #include "unit-name.h"
@@ -40,39 +41,14 @@ put_owned(struct strbuf *out, char *s)
 static int
 read_small_file(const char *path, size_t limit, char **ret)
 {
-	struct strbuf b = { 0 };
-	char chunk[512];
-	int fd, r = 0;
+	int fd, r;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		if (b.len + (size_t)n > limit) {
-			r = -EFBIG;
-			break;
-		}
-		r = strbuf_append(&b, chunk, (size_t)n);
-		if (r < 0)
-			break;
-	}
+	r = read_full_fd(fd, limit, ret, NULL);
 	close(fd);
-	if (r < 0) {
-		strbuf_done(&b);
-		return r;
-	}
-	*ret = strbuf_steal(&b);
-	return *ret ? 0 : -ENOMEM;
+	return r;
 }
 
 /* Reads a 128-bit ID as 32 lower-case hex digits, dropping the dashes that boot_id

@@ -17,9 +17,8 @@
 #include "units/directives.h"
 #include "units/unit-vtable.h"
 
-/* Expands specifiers for the unit being parsed; logs and returns -EINVAL on a bad one. */
-static int
-expand(const struct parse_ctx *c, const char *v, char **ret)
+int
+directive_expand(const struct parse_ctx *c, const char *v, char **ret)
 {
 	struct specifier_ctx sc = { 0 };
 	int r;
@@ -45,7 +44,7 @@ parse_string(const struct parse_ctx *c, const char *v, int arg, void *data)
 	int r;
 
 	if (!isempty(v)) {
-		r = expand(c, v, &n);
+		r = directive_expand(c, v, &n);
 		if (r < 0)
 			return r;
 	}
@@ -77,7 +76,7 @@ parse_path(const struct parse_ctx *c, const char *v, int arg, void *data)
 		*s = mfree(*s);
 		return 0;
 	}
-	r = expand(c, v, &p);
+	r = directive_expand(c, v, &p);
 	if (r < 0)
 		return r;
 	if (p[0] != '/') {
@@ -113,7 +112,7 @@ parse_strv(const struct parse_ctx *c, const char *v, int arg, void *data)
 		}
 		if (r == 0)
 			return 0;
-		r = expand(c, w, &e);
+		r = directive_expand(c, w, &e);
 		if (r == -ENOMEM)
 			return r;
 		if (r < 0)
@@ -238,7 +237,7 @@ parse_dependency(const struct parse_ctx *c, const char *v, int arg, void *data)
 
 		if (r <= 0)
 			return r == -ENOMEM ? r : 0;
-		if (expand(c, w, &e) < 0)
+		if (directive_expand(c, w, &e) < 0)
 			continue;
 		if (!unit_name_is_valid(e, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE)) {
 			log_syntax(c->file, c->line, LOG_WARNING, 0,
@@ -350,7 +349,7 @@ apply_condition(struct unit *u, const struct parse_ctx *c, const char *value)
 		*list = condition_free_list(*list);
 		return 0;
 	}
-	r = expand(c, value, &e);
+	r = directive_expand(c, value, &e);
 	if (r < 0)
 		return r;
 	r = condition_new(t, e, &cond);

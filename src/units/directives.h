@@ -45,6 +45,10 @@ int parse_ignore(const struct parse_ctx *c, const char *v, int arg, void *data);
  * the service less safe than its author asked (arg unused). */
 int parse_unsupported_strict(const struct parse_ctx *c, const char *v, int arg, void *data);
 
+/* Expands the %-specifiers of v for the unit being parsed (a copy if c->unit is NULL).
+ * An unknown specifier is logged with file:line and gives -EINVAL. */
+int directive_expand(const struct parse_ctx *c, const char *v, char **ret);
+
 /* The [Unit] section, shared by every type (offsets from struct unit). */
 extern const struct directive unit_directives[];
 

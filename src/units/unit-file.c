@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "log.h"
 #include "macro.h"
 #include "string-util.h"
@@ -165,9 +166,8 @@ out:
 static int
 read_unit_file(const char *path, char **ret)
 {
-	struct strbuf b = { 0 };
 	struct stat st;
-	char chunk[16384];
+	size_t len = 0;
 	int fd, r = 0;
 
 	/* O_NONBLOCK: opening a FIFO must not hang the manager; fstat() rejects it next. */
@@ -186,35 +186,14 @@ read_unit_file(const char *path, char **ret)
 		r = -EBADFD;
 		goto out;
 	}
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		if (b.len + (size_t)n > UNIT_FILE_SIZE_MAX) {
-			r = -EFBIG;
-			break;
-		}
-		r = strbuf_append(&b, chunk, (size_t)n);
-		if (r < 0)
-			break;
-	}
+	r = read_full_fd(fd, UNIT_FILE_SIZE_MAX, ret, &len);
 out:
 	close(fd);
-	if (r < 0) {
-		strbuf_done(&b);
+	if (r < 0)
 		return r;
-	}
-	if (b.s && strlen(b.s) != b.len)
+	if (strlen(*ret) != len)
 		log_warning("%s: File contains a NUL byte, ignoring everything after it.", path);
-	*ret = strbuf_steal(&b);
-	return *ret ? 0 : -ENOMEM;
+	return 0;
 }
 
 int
