@@ -15,6 +15,8 @@ set -euo pipefail
 ((EUID == 0)) || skip "needs root"
 command -v unshare >/dev/null || skip "needs unshare"
 unshare --help 2>&1 | grep -q -- --root || skip "unshare has no --root"
+# A chroot or a restricted container may not allow new PID and mount namespaces.
+unshare --pid --mount --fork --mount-proc true 2>/dev/null || skip "cannot create PID+mount namespaces here"
 it_setup
 
 ROOT=$WORK/root
