@@ -186,7 +186,7 @@ log_stream_flush(struct service_log *l, const char *buf, size_t n, bool flush)
 static void
 log_stream_close(struct service_log *l)
 {
-	if (l->fd < 0)
+	if (!l || l->fd < 0)
 		return;
 	log_stream_flush(l, "", 0, true);
 	l->source = event_source_free(l->source);
@@ -225,12 +225,20 @@ output_is_forwarded(enum exec_output o)
 static int
 log_pipe_writer(struct service *s, int kind)
 {
-	struct service_log *l = &s->logs[kind];
+	struct service_log *l;
 	int p[2];
 
 	if (!output_is_forwarded(s->exec_context.std_output) &&
 	    !output_is_forwarded(s->exec_context.std_error))
 		return -1;
+	if (!s->logs[kind]) {
+		s->logs[kind] = calloc(1, sizeof(struct service_log));
+		if (!s->logs[kind])
+			return -1;
+		s->logs[kind]->fd = -1;
+		s->logs[kind]->service = s;
+	}
+	l = s->logs[kind];
 	log_stream_close(l);
 	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
 		return -1;
@@ -298,7 +306,7 @@ service_spawn(struct service *s, struct exec_command *c, bool is_control, pid_t 
 	if (r < 0)
 		return r;
 	if (logw >= 0) {
-		struct service_log *l = &s->logs[is_control ? LOG_CONTROL : LOG_MAIN];
+		struct service_log *l = s->logs[is_control ? LOG_CONTROL : LOG_MAIN];
 		const char *base = strrchr(c->argv && c->argv[0] ? c->argv[0] : c->path, '/');
 
 		l->pid = spawn->pid;
@@ -1161,7 +1169,7 @@ service_start(struct unit *u)
 		service_set_state(s, SERVICE_FAILED);
 		return -ECANCELED;
 	}
-	for (int i = 0; i < _SERVICE_EXEC_KIND_MAX; i++)
+	for (int i = 0; s->exec_retired && i < _SERVICE_EXEC_KIND_MAX; i++)
 		s->exec_retired[i] = exec_command_free_list(s->exec_retired[i]);
 	s->result = SERVICE_SUCCESS;
 	s->reload_result = SERVICE_SUCCESS;
@@ -1275,8 +1283,6 @@ service_init(struct unit *u)
 	s->restart_usec = m->defaults.restart;
 	s->notify_access = NOTIFY_ACCESS_DEFAULT;
 	s->guess_main_pid = true;
-	s->logs[LOG_MAIN].fd = s->logs[LOG_CONTROL].fd = -1;
-	s->logs[LOG_MAIN].service = s->logs[LOG_CONTROL].service = s;
 }
 
 static void
@@ -1299,7 +1305,13 @@ service_reset_config(struct unit *u)
 		/* A list whose command runs now is retired, not freed; if one is retired
 		 * already, that is the one running and the current list can go. */
 		if (((s->main_pid > 0 && i == SERVICE_EXEC_START) ||
-		     (s->control_pid > 0 && i == (int)s->control_kind)) && !s->exec_retired[i]) {
+		     (s->control_pid > 0 && i == (int)s->control_kind)) &&
+		    (!s->exec_retired || !s->exec_retired[i])) {
+			if (!s->exec_retired &&
+			    !(s->exec_retired = calloc(_SERVICE_EXEC_KIND_MAX, sizeof(struct exec_command *)))) {
+				/* Cannot retire it: keep it in place rather than free a running list. */
+				continue;
+			}
 			s->exec_retired[i] = s->exec[i];
 			s->exec[i] = NULL;
 			continue;
@@ -1337,8 +1349,10 @@ service_done(struct unit *u)
 
 	for (int i = 0; i < _SERVICE_EXEC_KIND_MAX; i++) {
 		s->exec[i] = exec_command_free_list(s->exec[i]);
-		s->exec_retired[i] = exec_command_free_list(s->exec_retired[i]);
+		if (s->exec_retired)
+			s->exec_retired[i] = exec_command_free_list(s->exec_retired[i]);
 	}
+	s->exec_retired = mfree(s->exec_retired);
 	exec_context_done(&s->exec_context);
 	free_status_set(&s->success_status);
 	free_status_set(&s->restart_prevent_status);
@@ -1348,10 +1362,13 @@ service_done(struct unit *u)
 	free(s->status_text);
 	free(s->failed_step);
 	for (int i = LOG_MAIN; i <= LOG_CONTROL; i++) {
-		s->logs[i].source = event_source_free(s->logs[i].source);
-		s->logs[i].fd = safe_close(s->logs[i].fd);
-		free(s->logs[i].buffer);
-		free(s->logs[i].ident);
+		if (!s->logs[i])
+			continue;
+		s->logs[i]->source = event_source_free(s->logs[i]->source);
+		s->logs[i]->fd = safe_close(s->logs[i]->fd);
+		free(s->logs[i]->buffer);
+		free(s->logs[i]->ident);
+		s->logs[i] = mfree(s->logs[i]);
 	}
 	set_remove(&u->manager->group_waiters, u);
 	s->timer = event_source_free(s->timer);

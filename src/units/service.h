@@ -113,8 +113,9 @@ struct service {
 	enum notify_access notify_access;
 
 	struct exec_command *exec[_SERVICE_EXEC_KIND_MAX];
-	/* Lists a daemon-reload replaced while a process of theirs still ran. */
-	struct exec_command *exec_retired[_SERVICE_EXEC_KIND_MAX];
+	/* Lists a daemon-reload replaced while a process of theirs still ran (an array of
+	 * _SERVICE_EXEC_KIND_MAX, allocated the first time one is needed). */
+	struct exec_command **exec_retired;
 	struct exec_context exec_context;
 	struct kill_context kill_context;
 
@@ -157,7 +158,7 @@ struct service {
 		struct event_source *source;
 		char *buffer;             /* partial line */
 		size_t buffer_len;
-	} logs[2];
+	} *logs[2];                   /* allocated with the first pipe: most units never run */
 };
 
 #define SERVICE(u) ((struct service *)(u))
