@@ -62,6 +62,7 @@ struct manager {
 	struct hashmap *jobs;    /* id -> struct job * (HASHMAP_POINTER keyed by uintptr id) */
 	uint32_t current_job_id;
 	unsigned n_running_jobs;
+	unsigned n_idle_waiting;  /* Type=idle services holding their start until jobs settle */
 	struct hashmap *watch_pids; /* pid (as pointer) -> struct unit * */
 	struct set *group_waiters;  /* units waiting for stray processes of their group to go */
 

@@ -413,6 +413,56 @@ service_spawn_main(struct service *s, struct exec_command *c)
 	}
 }
 
+#define IDLE_MAX_USEC (5 * USEC_PER_SEC)
+#define IDLE_POLL_USEC (100 * USEC_PER_MSEC)
+
+static void
+idle_stop_waiting(struct service *s)
+{
+	if (!s->idle_timer)
+		return;
+	s->idle_timer = event_source_free(s->idle_timer);
+	UNIT(s)->manager->n_idle_waiting--;
+}
+
+/* Type=idle: the program runs once every other running job is done, or after 5 s, so
+ * that its output (a getty's prompt) does not mix with boot messages. Only waits during
+ * that short window; every other state change is event-driven. */
+static int
+on_idle_timer(struct event_source *src, usec_t usec, void *userdata)
+{
+	struct service *s = userdata;
+	struct manager *m = UNIT(s)->manager;
+	usec_t n = now(CLOCK_MONOTONIC);
+
+	if (m->n_running_jobs > m->n_idle_waiting && n < s->idle_since + IDLE_MAX_USEC) {
+		event_source_set_time(src, n + IDLE_POLL_USEC);
+		return 0;
+	}
+	idle_stop_waiting(s);
+	if (s->state == SERVICE_START && s->exec[SERVICE_EXEC_START])
+		service_spawn_main(s, s->exec[SERVICE_EXEC_START]);
+	return 0;
+}
+
+/* Returns true if the start is held back for now. */
+static bool
+service_idle_wait(struct service *s)
+{
+	struct manager *m = UNIT(s)->manager;
+
+	/* Jobs dispatched in the same iteration may not run yet: look again in a moment. */
+	if (s->idle_timer || hashmap_size(m->jobs) <= 1)
+		return false;
+	if (event_add_time(m->event, now(CLOCK_MONOTONIC) + IDLE_POLL_USEC, on_idle_timer, s,
+			   &s->idle_timer) < 0)
+		return false;
+	m->n_idle_waiting++;
+	s->idle_since = now(CLOCK_MONOTONIC);
+	service_set_state(s, SERVICE_START);
+	return true;
+}
+
 static void
 service_enter_start(struct service *s)
 {
@@ -425,6 +475,8 @@ service_enter_start(struct service *s)
 		service_enter_start_post(s);
 		return;
 	}
+	if (s->type == SERVICE_IDLE && service_idle_wait(s))
+		return;
 	service_spawn_main(s, c);
 }
 
@@ -1190,6 +1242,7 @@ service_stop(struct unit *u)
 {
 	struct service *s = SERVICE(u);
 
+	idle_stop_waiting(s);
 	s->forbid_restart = true;
 	switch (s->state) {
 	case SERVICE_AUTO_RESTART:
@@ -1373,6 +1426,7 @@ service_done(struct unit *u)
 	set_remove(&u->manager->group_waiters, u);
 	s->timer = event_source_free(s->timer);
 	s->watchdog_timer = event_source_free(s->watchdog_timer);
+	idle_stop_waiting(s);
 	s->exec_watch = event_source_free(s->exec_watch);
 
 	if (s->main_spawn.status_fd > 0)

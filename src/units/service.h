@@ -146,6 +146,8 @@ struct service {
 	struct event_source *timer;   /* state timeout, RestartSec */
 	struct event_source *watchdog_timer;
 	struct event_source *exec_watch;  /* Type=exec: the status pipe of the main spawn */
+	struct event_source *idle_timer;  /* Type=idle: looks whether other jobs are done */
+	usec_t idle_since;
 	usec_t watchdog_last_ping;
 
 	/* Output of the service's processes: one pipe for the main process, one for the
