@@ -16,12 +16,12 @@ if ((${#missing[@]})); then
 fi
 echo "dependencies installed"
 
-# The unit files Debian's systemd, udev, dbus, openssh-server and cron packages ship, for
+# The unit files Debian's systemd, udev, dbus (with dbus.socket), openssh-server and cron ship, for
 # tests/integration/test-debian-units.sh. Downloaded, never installed: nothing starts.
 debs=/var/cache/ember-test-debs
-if [[ ! -f $debs/.complete ]]; then
+if [[ ! -f $debs/.complete-2 ]]; then
 	mkdir -p "$debs"
-	(cd "$debs" && { apt-get download systemd udev dbus openssh-server cron >/dev/null 2>&1 ||
-		{ apt-get update -qq && apt-get download systemd udev dbus openssh-server cron >/dev/null; }; }) &&
-		touch "$debs/.complete"
+	(cd "$debs" && { apt-get download systemd udev dbus dbus-system-bus-common openssh-server cron >/dev/null 2>&1 ||
+		{ apt-get update -qq && apt-get download systemd udev dbus dbus-system-bus-common openssh-server cron >/dev/null; }; }) &&
+		touch "$debs/.complete-2"
 fi

@@ -759,6 +759,10 @@ unit_notify(struct unit *u, enum unit_active_state os, enum unit_active_state ns
 		if (u->stop_when_unneeded)
 			unit_add_to_stop_when_unneeded_queue(u);
 	}
+	/* Sockets (later paths, timers, automounts) follow what they activated. */
+	SET_FOREACH(other, u->deps[UNIT_TRIGGERED_BY])
+		if (other->vtable->trigger_notify)
+			other->vtable->trigger_notify(other, u);
 	unit_add_to_dbus_queue(u);
 	if (unit_inactive_or_failed(ns))
 		unit_add_to_gc_queue(u);

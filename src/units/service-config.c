@@ -347,6 +347,10 @@ service_load_check(struct unit *u)
 		s->notify_access = s->type == SERVICE_NOTIFY ||
 				   (s->watchdog_usec && s->watchdog_usec != USEC_INFINITY) ?
 				   NOTIFY_MAIN : NOTIFY_NONE;
+	/* With a socket or tty on stdin, stdout follows stdin (inetd style), as in systemd. */
+	if (s->exec_context.std_output == EXEC_OUTPUT_DEFAULT &&
+	    s->exec_context.std_input != EXEC_INPUT_NULL && s->exec_context.std_input != EXEC_INPUT_FILE)
+		s->exec_context.std_output = EXEC_OUTPUT_INHERIT;
 	if (s->exec_context.std_output == EXEC_OUTPUT_DEFAULT)
 		s->exec_context.std_output = m->defaults.std_output;
 	if (s->exec_context.std_error == EXEC_OUTPUT_DEFAULT)

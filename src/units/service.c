@@ -18,7 +18,9 @@
 #include "string-util.h"
 #include "strv.h"
 #include "units/directives.h"
+#include "activation/listen.h"
 #include "units/service.h"
+#include "units/socket.h"
 #include "units/unit-vtable.h"
 
 /* The service state machine. A start walks
@@ -165,6 +167,13 @@ service_set_state(struct service *s, enum service_state st)
 	if (old != st)
 		log_unit_debug(UNIT(s), "Changed %s -> %s", state_names[old], state_names[st]);
 	unit_notify(UNIT(s), state_map[old], state_map[st], s->reload_result == SERVICE_SUCCESS);
+	if (s->connection_fd >= 0 && (st == SERVICE_DEAD || st == SERVICE_FAILED)) {
+		/* A connection instance is done: the connection closes, the socket counts it. */
+		s->connection_fd = safe_close(s->connection_fd);
+		if (s->accept_socket && s->accept_socket->vtable->trigger_notify)
+			s->accept_socket->vtable->trigger_notify(s->accept_socket, UNIT(s));
+		s->accept_socket = NULL;
+	}
 }
 
 /* Output. */
@@ -256,13 +265,62 @@ log_pipe_writer(struct service *s, int kind)
 
 /* Spawning. */
 
+/* The fds of the sockets that activate this service (Accept=no), or the connection
+ * (Accept=yes, with REMOTE_ADDR/REMOTE_PORT), in LISTEN_FDS order. */
+static int
+collect_socket_fds(struct service *s, int **fds, size_t *n_fds, char ***names, char ***env)
+{
+	struct unit *other;
+
+	if (s->connection_fd >= 0) {
+		char peer[128], *e;
+		const char *port;
+
+		*fds = malloc(sizeof(int));
+		if (!*fds || strv_extend(names, "connection") < 0)
+			return -ENOMEM;
+		(*fds)[0] = s->connection_fd;
+		*n_fds = 1;
+		if (listen_format_peer(s->connection_fd, peer, sizeof(peer)) >= 0 &&
+		    (port = strrchr(peer, ':')) && peer[0] != '/' && peer[0] != '@') {
+			char *host = strndup(peer[0] == '[' ? peer + 1 : peer,
+					     (size_t)(port - peer) - (peer[0] == '[' ? 2 : 0));
+
+			if (!host || asprintf(&e, "REMOTE_ADDR=%s", host) < 0 ||
+			    strv_consume(env, e) < 0 || asprintf(&e, "REMOTE_PORT=%s", port + 1) < 0 ||
+			    strv_consume(env, e) < 0) {
+				free(host);
+				return -ENOMEM;
+			}
+			free(host);
+		}
+		return 0;
+	}
+	SET_FOREACH(other, UNIT(s)->deps[UNIT_TRIGGERED_BY])
+		if (other->type == UNIT_SOCKET && socket_collect_fds(other, fds, n_fds, names) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+void
+service_set_connection(struct unit *u, int fd, struct unit *socket)
+{
+	struct service *s = SERVICE(u);
+
+	safe_close(s->connection_fd);
+	s->connection_fd = fd;
+	s->accept_socket = socket;
+}
+
 static int
 service_spawn(struct service *s, struct exec_command *c, bool is_control, pid_t *ret_pid,
 	      struct exec_spawn *spawn)
 {
 	struct unit *u = UNIT(s);
 	struct manager *m = u->manager;
-	_cleanup_strv_free_ char **env = strv_copy(m->environment);
+	_cleanup_strv_free_ char **env = strv_copy(m->environment), **fd_names = NULL;
+	_cleanup_free_ int *fds = NULL;
+	size_t n_fds = 0;
 	struct exec_params p = {
 		.unit_id = u->id,
 		.stdin_fd = -1,
@@ -295,6 +353,14 @@ service_spawn(struct service *s, struct exec_command *c, bool is_control, pid_t 
 		return -ENOMEM;
 	if (!is_control)
 		p.watchdog_usec = s->watchdog_usec;
+	r = collect_socket_fds(s, &fds, &n_fds, &fd_names, &env);
+	if (r < 0)
+		return r;
+	p.fds = fds;
+	p.n_fds = n_fds;
+	p.fd_names = fd_names;
+	if (s->connection_fd >= 0 && s->exec_context.std_input == EXEC_INPUT_SOCKET)
+		p.stdin_fd = s->connection_fd;
 	p.environment = env;
 	logw = log_pipe_writer(s, is_control ? LOG_CONTROL : LOG_MAIN);
 	if (output_is_forwarded(s->exec_context.std_output))
@@ -1336,6 +1402,7 @@ service_init(struct unit *u)
 	s->restart_usec = m->defaults.restart;
 	s->notify_access = NOTIFY_ACCESS_DEFAULT;
 	s->guess_main_pid = true;
+	s->connection_fd = -1;
 }
 
 static void
@@ -1424,6 +1491,7 @@ service_done(struct unit *u)
 		s->logs[i] = mfree(s->logs[i]);
 	}
 	set_remove(&u->manager->group_waiters, u);
+	s->connection_fd = safe_close(s->connection_fd);
 	s->timer = event_source_free(s->timer);
 	s->watchdog_timer = event_source_free(s->watchdog_timer);
 	idle_stop_waiting(s);

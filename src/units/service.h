@@ -145,6 +145,8 @@ struct service {
 
 	struct event_source *timer;   /* state timeout, RestartSec */
 	struct event_source *watchdog_timer;
+	int connection_fd;                /* Accept=yes: this instance's connection, or -1 */
+	struct unit *accept_socket;       /* ... and the socket unit that accepted it */
 	struct event_source *exec_watch;  /* Type=exec: the status pipe of the main spawn */
 	struct event_source *idle_timer;  /* Type=idle: looks whether other jobs are done */
 	usec_t idle_since;
@@ -171,5 +173,9 @@ const char *service_result_to_string(enum service_result r);
 const char *service_restart_to_string(enum service_restart r);
 const char *notify_access_to_string(enum notify_access n);
 const char *service_exec_kind_to_string(enum service_exec_kind k); /* "ExecStart", ... */
+
+/* Accept=yes: gives the instance its connection (fd ownership passes) and the socket unit
+ * it came from, which hears when the instance is gone. */
+void service_set_connection(struct unit *u, int fd, struct unit *socket);
 
 #endif

@@ -42,6 +42,8 @@ struct unit_vtable {
 	 * keep). */
 	void (*notify_message)(struct unit *u, pid_t pid, uid_t uid, char **tags, int *fds,
 			       size_t n_fds);
+	/* A unit this one triggers (Triggers=) changed state. */
+	void (*trigger_notify)(struct unit *u, struct unit *triggered);
 	int (*serialize)(struct unit *u, FILE *f);
 	int (*deserialize_item)(struct unit *u, const char *key, const char *value);
 
@@ -61,6 +63,7 @@ struct unit_vtable {
 
 extern const struct unit_vtable service_vtable;
 extern const struct unit_vtable target_vtable;
+extern const struct unit_vtable socket_vtable;
 
 /* Indexed by enum unit_type; NULL for types not built yet. */
 extern const struct unit_vtable *const unit_vtables[_UNIT_TYPE_MAX];

@@ -1,6 +1,6 @@
 #!/bin/bash
 # ember --test over the unit files Debian 12's systemd, udev, dbus, openssh-server and cron
-# packages ship: every service and target (templates instantiated) must load and give a
+# packages ship: every service, target and socket (templates instantiated) must load and give a
 # transaction without any error; directives ember does not implement yet are only warnings,
 # and are listed at the end. The multi-user.target transaction must be in a valid order.
 set -euo pipefail
@@ -28,7 +28,7 @@ echo "unit files: $n_files"
 
 fail=0 checked=0
 : >"$work/warnings"
-for f in "$units"/*.service "$units"/*.target; do
+for f in "$units"/*.service "$units"/*.target "$units"/*.socket; do
 	name=${f##*/}
 	[[ -L $f && $(readlink "$f") = /dev/null ]] && continue # masked by the package
 	[[ $name == *@.* ]] && name=${name/@./@x.}
@@ -46,7 +46,7 @@ for f in "$units"/*.service "$units"/*.target; do
 	fi
 	cat "$work/err" >>"$work/warnings"
 done
-echo "services and targets checked: $checked"
+echo "services, targets and sockets checked: $checked"
 
 "$EMBER" --test --system --unit-path="$units" --unit=multi-user.target >"$work/tx" 2>/dev/null
 # Wave numbers must respect every ordering we know must hold.
@@ -67,6 +67,9 @@ check_before basic.target/start ssh.service/start
 check_before ssh.service/start multi-user.target/start
 check_before local-fs.target/start sysinit.target/start
 check_before systemd-tmpfiles-setup.service/start sysinit.target/start
+# Sockets first: the bus socket exists before the bus daemon starts.
+check_before dbus.socket/start dbus.service/start
+check_before systemd-udevd-control.socket/start systemd-udevd.service/start
 head -n 1 "$work/tx"
 
 echo "directives not implemented yet (count, key, section):"

@@ -202,7 +202,7 @@ START_TEST(test_bad_names_and_unsupported_types_are_refused)
 	start_manager();
 	ck_assert_int_eq(manager_load_unit(m, "no-suffix", &u), -EINVAL);
 	ck_assert_int_eq(manager_load_unit(m, "foo@.service", &u), -EINVAL);
-	ck_assert_int_eq(manager_load_unit(m, "foo.socket", &u), -EOPNOTSUPP);
+	ck_assert_int_eq(manager_load_unit(m, "foo.timer", &u), -EOPNOTSUPP);
 	ck_assert_ptr_null(u);
 }
 END_TEST
