@@ -110,8 +110,12 @@ parse_listen(const struct parse_ctx *c, const char *v, int arg, void *data)
 	int r;
 
 	if (isempty(v)) {
-		for (size_t i = 0; i < s->n_ports; i++)
+		/* Reset: an open port goes too, watch first, so nothing points at freed memory. */
+		for (size_t i = 0; i < s->n_ports; i++) {
+			s->ports[i].source = event_source_free(s->ports[i].source);
+			s->ports[i].fd = safe_close(s->ports[i].fd);
 			listen_addr_done(&s->ports[i].addr);
+		}
 		s->ports = mfree(s->ports);
 		s->n_ports = 0;
 		return 0;
@@ -264,10 +268,10 @@ spawn_connection(struct socket_unit *s, int listen_fd)
 	}
 	listen_format_local(cfd, local, sizeof(local));
 	listen_format_peer(cfd, peer, sizeof(peer));
-	r = unit_name_to_prefix(u->id, &prefix);
+	/* Service=foo@.service (or foo.service) names the template's prefix. */
+	r = unit_name_to_prefix(s->service_name ? s->service_name : u->id, &prefix);
 	if (r >= 0)
-		r = asprintf(&tmpl, "%s@.service", s->service_name ? s->service_name : prefix) < 0 ?
-			-ENOMEM : 0;
+		r = asprintf(&tmpl, "%s@.service", prefix) < 0 ? -ENOMEM : 0;
 	if (r >= 0)
 		r = asprintf(&inst, "%u-%s-%s", s->n_accepted, local, peer) < 0 ? -ENOMEM : 0;
 	/* "0-127.0.0.1:22-127.0.0.1:4711" is a valid instance as it is; escape only what is
