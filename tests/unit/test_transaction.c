@@ -18,34 +18,16 @@
 #include "core/job.h"
 #include "core/manager.h"
 #include "core/transaction.h"
+#include "fixture.h"
 #include "core/unit.h"
 #include "log.h"
 #include "macro.h"
 
-static char root[PATH_MAX];
 static struct manager *m;
 static char *out, *err;
 
-static const char *
-P(const char *rel)
-{
-	static char bufs[8][PATH_MAX + 64];
-	static unsigned k;
-	char *b = bufs[k++ % ELEMENTSOF(bufs)];
-
-	snprintf(b, sizeof(bufs[0]), "%s/%s", root, rel);
-	return b;
-}
-
-static void
-write_file(const char *rel, const char *text)
-{
-	FILE *f = fopen(P(rel), "we");
-
-	ck_assert_msg(f, "cannot create %s", rel);
-	fputs(text, f);
-	fclose(f);
-}
+#define write_file fixture_write
+#define P fixture_path
 
 /* A unit without default dependencies; services get a harmless ExecStart=. */
 static void
@@ -61,20 +43,9 @@ unit(const char *name, const char *unit_section)
 static void
 setup(void)
 {
-	char tmpl[] = "/tmp/test-transaction-XXXXXX";
-
-	log_set_max_level(LOG_CRIT);
-	log_parse_environment();
-	ck_assert_ptr_nonnull(mkdtemp(tmpl));
-	snprintf(root, sizeof(root), "%s", tmpl);
+	fixture_setup("test-transaction");
 	m = NULL;
 	out = err = NULL;
-}
-
-static int
-rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(p);
 }
 
 static void
@@ -83,28 +54,19 @@ teardown(void)
 	m = manager_free(m);
 	out = mfree(out);
 	err = mfree(err);
-	nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	fixture_teardown();
 }
 
-/* Starts the manager once the unit files are written (the index is built here). */
 static void
 start_manager(void)
 {
-	ck_assert_int_eq(manager_new(SCOPE_USER, true, &m), 0);
-	m->unit_path_override = strdup(root);
-	ck_assert_int_eq(asprintf(&m->runtime_dir, "%s/run", root) > 0, 1);
-	ck_assert_int_eq(manager_setup(m), 0);
+	m = fixture_manager(NULL);
 }
 
 static struct unit *
 load(const char *name)
 {
-	struct unit *u = NULL;
-
-	ck_assert_int_eq(manager_load_unit(m, name, &u), 0);
-	manager_dispatch_load_queue(m);
-	ck_assert_ptr_nonnull(u);
-	return u;
+	return fixture_load(m, name);
 }
 
 /* The dry run of (type, name, mode): returns its result, the text in out, the error in err. */

@@ -16,106 +16,47 @@
 #include "core/condition.h"
 #include "core/manager.h"
 #include "core/unit.h"
+#include "fixture.h"
 #include "log.h"
 #include "macro.h"
 #include "strv.h"
 
 #define EXEC "[Service]\nExecStart=/bin/true\n"
 
-static char root[PATH_MAX];
 static struct manager *m;
 
-static const char *
-P(const char *rel)
-{
-	static char bufs[8][PATH_MAX + 64];
-	static unsigned k;
-	char *b = bufs[k++ % ELEMENTSOF(bufs)];
-
-	snprintf(b, sizeof(bufs[0]), "%s/%s", root, rel);
-	return b;
-}
-
-static void
-mkdir_parents(const char *rel)
-{
-	char path[PATH_MAX + 64];
-
-	snprintf(path, sizeof(path), "%s", P(rel));
-	for (char *s = path + strlen(root) + 1; *s; s++)
-		if (*s == '/') {
-			*s = 0;
-			(void)mkdir(path, 0755);
-			*s = '/';
-		}
-}
-
-/* rel is relative to ROOT, e.g. "high/foo.service". */
-static void
-write_file(const char *rel, const char *text)
-{
-	FILE *f;
-
-	mkdir_parents(rel);
-	f = fopen(P(rel), "we");
-	ck_assert_msg(f, "cannot create %s", rel);
-	fputs(text, f);
-	fclose(f);
-}
-
-static void
-make_link(const char *target, const char *rel)
-{
-	mkdir_parents(rel);
-	ck_assert_int_eq(symlink(target, P(rel)), 0);
-}
+#define P fixture_path
+#define root fixture_root
+#define write_file fixture_write
+#define make_link fixture_link
 
 static void
 setup(void)
 {
-	char tmpl[] = "/tmp/test-unit-load-XXXXXX";
-
-	log_set_max_level(LOG_CRIT);
-	log_parse_environment();
-	ck_assert_ptr_nonnull(mkdtemp(tmpl));
-	snprintf(root, sizeof(root), "%s", tmpl);
+	fixture_setup("test-unit-load");
 	ck_assert_int_eq(mkdir(P("high"), 0755), 0);
 	ck_assert_int_eq(mkdir(P("low"), 0755), 0);
 	m = NULL;
-}
-
-static int
-rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(p);
 }
 
 static void
 teardown(void)
 {
 	m = manager_free(m);
-	nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	fixture_teardown();
 }
 
 /* Builds the manager (and so the unit index) after the files are in place. */
 static void
 start_manager(void)
 {
-	ck_assert_int_eq(manager_new(SCOPE_USER, true, &m), 0);
-	ck_assert_int_gt(asprintf(&m->unit_path_override, "%s:%s", P("high"), P("low")), 0);
-	ck_assert_int_gt(asprintf(&m->runtime_dir, "%s/run", root), 0);
-	ck_assert_int_eq(manager_setup(m), 0);
+	m = fixture_manager("high:low");
 }
 
 static struct unit *
 load(const char *name)
 {
-	struct unit *u = NULL;
-
-	ck_assert_int_eq(manager_load_unit(m, name, &u), 0);
-	manager_dispatch_load_queue(m);
-	ck_assert_ptr_nonnull(u);
-	return u;
+	return fixture_load(m, name);
 }
 
 static void
