@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <mqueue.h>
 #include <linux/netlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -62,6 +64,13 @@ listen_addr_parse(enum listen_kind kind, const char *value, struct listen_addr *
 		a.len = sizeof(struct sockaddr_nl);
 		((struct sockaddr_nl *)&a.storage)->nl_family = AF_NETLINK;
 		((struct sockaddr_nl *)&a.storage)->nl_groups = group;
+		*ret = a;
+		return 0;
+	}
+	if (kind == LISTEN_MQUEUE) {
+		/* One path component: the queue lives in the mqueue filesystem, not here. */
+		if (value[0] != '/' || !value[1] || strchr(value + 1, '/') || strlen(value) > NAME_MAX)
+			goto invalid;
 		*ret = a;
 		return 0;
 	}
@@ -247,6 +256,22 @@ open_fifo(const struct listen_addr *a, const struct listen_options *o, const cha
 	return fd;
 }
 
+/* Linux message queue descriptors are pollable fds, close-on-exec from the start. */
+static int
+open_mqueue(const struct listen_addr *a, const struct listen_options *o, const char **step)
+{
+	struct mq_attr attr = { .mq_maxmsg = o->mq_max_messages, .mq_msgsize = o->mq_message_size };
+	bool sized = o->mq_max_messages > 0 && o->mq_message_size > 0;
+	mqd_t q;
+
+	q = mq_open(a->text, O_RDONLY | O_CREAT | O_NONBLOCK, o->socket_mode, sized ? &attr : NULL);
+	if (q == (mqd_t)-1) {
+		*step = "mq_open";
+		return -errno;
+	}
+	return (int)q;
+}
+
 int
 listen_open(const struct listen_addr *a, const struct listen_options *o, const char **step)
 {
@@ -259,6 +284,8 @@ listen_open(const struct listen_addr *a, const struct listen_options *o, const c
 
 	if (a->kind == LISTEN_FIFO || a->kind == LISTEN_SPECIAL)
 		return open_fifo(a, o, step);
+	if (a->kind == LISTEN_MQUEUE)
+		return open_mqueue(a, o, step);
 	if (a->kind == LISTEN_NETLINK)
 		fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, a->netlink_family);
 	else

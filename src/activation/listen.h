@@ -18,6 +18,7 @@ enum listen_kind {
 	LISTEN_FIFO,
 	LISTEN_SPECIAL,
 	LISTEN_NETLINK,   /* "kobject-uevent 1": family name and multicast group */
+	LISTEN_MQUEUE,    /* a POSIX message queue, "/name" */
 	_LISTEN_KIND_MAX,
 };
 
@@ -53,6 +54,8 @@ struct listen_options {
 	char *bind_to_device;
 	mode_t socket_mode;   /* 0666 */
 	mode_t directory_mode;/* 0755 */
+	long mq_max_messages; /* MessageQueueMaxMessages=, 0 = the kernel's default */
+	long mq_message_size; /* MessageQueueMessageSize= */
 };
 
 /* Parses "ListenStream=" style values: "/path", "@abstract", "1234", "1.2.3.4:80",

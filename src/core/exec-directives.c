@@ -8,8 +8,10 @@
 #include <strings.h>
 #include <sys/resource.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "core/exec.h"
+#include "core/manager.h"
 #include "core/unit.h"
 #include "log.h"
 #include "macro.h"
@@ -17,6 +19,97 @@
 #include "string-util.h"
 #include "strv.h"
 #include "units/directives.h"
+
+/* Resolves a bare program name through the manager's PATH, at load time. */
+static int
+resolve_path(struct unit *u, struct exec_command *cmd)
+{
+	const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	_cleanup_strv_free_ char **dirs = NULL;
+
+	if (cmd->path[0] == '/')
+		return 0;
+	STRV_FOREACH(e, u->manager->environment)
+		if (startswith(*e, "PATH="))
+			path = *e + 5;
+	dirs = strv_split(path, ":");
+	if (!dirs)
+		return -ENOMEM;
+	STRV_FOREACH(d, dirs) {
+		char *full;
+
+		if (asprintf(&full, "%s/%s", *d, cmd->path) < 0)
+			return -ENOMEM;
+		if (access(full, X_OK) == 0) {
+			free(cmd->path);
+			cmd->path = full;
+			return 0;
+		}
+		free(full);
+	}
+	return -ENOENT;
+}
+
+/* ExecStart= and friends: data is an array of list heads, arg the index into it. */
+int
+parse_exec_command(const struct parse_ctx *c, const char *v, int arg, void *data)
+{
+	struct exec_command **heads = data;
+	struct exec_command *list = NULL;
+	struct specifier_ctx sc;
+	const char *err = NULL;
+	int r;
+
+	if (isempty(v)) {
+		heads[arg] = exec_command_free_list(heads[arg]);
+		return 0;
+	}
+	r = exec_command_parse(v, &list, &err);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		log_syntax(c->file, c->line, LOG_WARNING, 0, "Invalid %s=, ignoring: %s", c->key,
+			   strna(err));
+		return -EINVAL;
+	}
+	unit_specifier_ctx(c->unit, &sc);
+	for (struct exec_command *e = list; e; e = e->next) {
+		char *np = NULL;
+
+		for (char **a = e->argv; a && *a; a++) {
+			char *x;
+
+			r = specifier_expand(*a, &sc, &x);
+			if (r < 0) {
+				log_syntax(c->file, c->line, LOG_WARNING, 0,
+					   "Bad specifier in %s=, ignoring: %s", c->key, *a);
+				exec_command_free_list(list);
+				return r == -ENOMEM ? r : -EINVAL;
+			}
+			free(*a);
+			*a = x;
+		}
+		r = specifier_expand(e->path, &sc, &np);
+		if (r < 0) {
+			exec_command_free_list(list);
+			return r == -ENOMEM ? r : -EINVAL;
+		}
+		free(e->path);
+		e->path = np;
+		r = resolve_path(c->unit, e);
+		if (r == -ENOMEM) {
+			exec_command_free_list(list);
+			return r;
+		}
+		if (r < 0) {
+			log_syntax(c->file, c->line, LOG_WARNING, 0,
+				   "%s= program '%s' is not an absolute path and not found in PATH; "
+				   "it will fail at start.", c->key, e->path);
+		}
+	}
+	exec_command_append(&heads[arg], list);
+	return 0;
+}
 
 /* A parser that sets several fields gets a pointer to one of them; this finds the rest. */
 #define EXEC_CTX_OF(data, field) \

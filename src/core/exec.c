@@ -4,6 +4,7 @@
 #include <syslog.h>
 
 #include "core/exec.h"
+#include "core/manager.h"
 #include "macro.h"
 #include "strv.h"
 
@@ -154,4 +155,27 @@ kill_mode_to_string(enum kill_mode m)
 	if ((unsigned)m >= ELEMENTSOF(kill_mode_names))
 		return NULL;
 	return kill_mode_names[m];
+}
+
+int
+exec_context_apply_defaults(struct exec_context *c, const struct manager_defaults *d)
+{
+	/* DefaultLimitXXX= from ember.conf fill in what the unit leaves unset. */
+	for (size_t i = 0; i < RLIM_NLIMITS; i++)
+		if (!c->rlimit[i] && d->rlimit[i]) {
+			c->rlimit[i] = malloc(sizeof(struct rlimit));
+			if (!c->rlimit[i])
+				return -ENOMEM;
+			*c->rlimit[i] = *d->rlimit[i];
+		}
+	/* With a socket or tty on stdin, stdout follows stdin (inetd style), as in systemd. */
+	if (c->std_output == EXEC_OUTPUT_DEFAULT && c->std_input != EXEC_INPUT_NULL &&
+	    c->std_input != EXEC_INPUT_FILE)
+		c->std_output = EXEC_OUTPUT_INHERIT;
+	if (c->std_output == EXEC_OUTPUT_DEFAULT)
+		c->std_output = d->std_output;
+	if (c->std_error == EXEC_OUTPUT_DEFAULT)
+		c->std_error = c->std_output == EXEC_OUTPUT_INHERIT ? EXEC_OUTPUT_INHERIT :
+			       d->std_error == EXEC_OUTPUT_INHERIT ? c->std_output : d->std_error;
+	return 0;
 }

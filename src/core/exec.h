@@ -151,6 +151,10 @@ struct exec_spawn {
 
 void exec_context_init(struct exec_context *c);
 void exec_context_done(struct exec_context *c);
+/* At load: ember.conf's DefaultLimit*= and DefaultStandardOutput/Error= fill what the unit
+ * left unset. Returns 0 or -ENOMEM. */
+struct manager_defaults;
+int exec_context_apply_defaults(struct exec_context *c, const struct manager_defaults *d);
 
 /* Forks and execs command. The child does every setup step, then execve(); the parent
  * never blocks. Returns 0 with *ret filled, or -errno if fork/pipe failed. */
@@ -163,6 +167,9 @@ int exec_spawn_collect(struct exec_spawn *s, struct exec_status_report *report);
 /* Directive rows for the exec context (offsets from struct exec_context). Each type's
  * section name is substituted at lookup: section field here is NULL. */
 extern const struct directive exec_directives[];
+/* ExecStart=-style lists: data is an array of list heads, arg the index; a bare program
+ * name is resolved through the manager's PATH. */
+int parse_exec_command(const struct parse_ctx *c, const char *v, int arg, void *data);
 
 /* Type=... KillMode= etc. (systemd.kill(5)). */
 enum kill_mode {

@@ -78,96 +78,6 @@ ENUM_PARSER(parse_service_type, type_names, enum service_type)
 ENUM_PARSER(parse_service_restart, restart_names, enum service_restart)
 ENUM_PARSER(parse_notify_access, notify_access_names, enum notify_access)
 
-/* Resolves a bare program name through the manager's PATH, at load time. */
-static int
-resolve_path(struct unit *u, struct exec_command *cmd)
-{
-	const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-	_cleanup_strv_free_ char **dirs = NULL;
-
-	if (cmd->path[0] == '/')
-		return 0;
-	STRV_FOREACH(e, u->manager->environment)
-		if (startswith(*e, "PATH="))
-			path = *e + 5;
-	dirs = strv_split(path, ":");
-	if (!dirs)
-		return -ENOMEM;
-	STRV_FOREACH(d, dirs) {
-		char *full;
-
-		if (asprintf(&full, "%s/%s", *d, cmd->path) < 0)
-			return -ENOMEM;
-		if (access(full, X_OK) == 0) {
-			free(cmd->path);
-			cmd->path = full;
-			return 0;
-		}
-		free(full);
-	}
-	return -ENOENT;
-}
-
-static int
-parse_exec(const struct parse_ctx *c, const char *v, int arg, void *data)
-{
-	struct service *s = SERVICE(c->unit);
-	struct exec_command *list = NULL;
-	struct specifier_ctx sc;
-	const char *err = NULL;
-	int r;
-
-	if (isempty(v)) {
-		s->exec[arg] = exec_command_free_list(s->exec[arg]);
-		return 0;
-	}
-	r = exec_command_parse(v, &list, &err);
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0) {
-		log_syntax(c->file, c->line, LOG_WARNING, 0, "Invalid %s=, ignoring: %s", c->key,
-			   strna(err));
-		return -EINVAL;
-	}
-	unit_specifier_ctx(c->unit, &sc);
-	for (struct exec_command *e = list; e; e = e->next) {
-		char *np = NULL;
-
-		for (char **a = e->argv; a && *a; a++) {
-			char *x;
-
-			r = specifier_expand(*a, &sc, &x);
-			if (r < 0) {
-				log_syntax(c->file, c->line, LOG_WARNING, 0,
-					   "Bad specifier in %s=, ignoring: %s", c->key, *a);
-				exec_command_free_list(list);
-				return r == -ENOMEM ? r : -EINVAL;
-			}
-			free(*a);
-			*a = x;
-		}
-		r = specifier_expand(e->path, &sc, &np);
-		if (r < 0) {
-			exec_command_free_list(list);
-			return r == -ENOMEM ? r : -EINVAL;
-		}
-		free(e->path);
-		e->path = np;
-		r = resolve_path(c->unit, e);
-		if (r == -ENOMEM) {
-			exec_command_free_list(list);
-			return r;
-		}
-		if (r < 0) {
-			log_syntax(c->file, c->line, LOG_WARNING, 0,
-				   "%s= program '%s' is not an absolute path and not found in PATH; "
-				   "it will fail at start.", c->key, e->path);
-		}
-	}
-	exec_command_append(&s->exec[arg], list);
-	return 0;
-}
-
 static int
 signal_from_string(const char *v)
 {
@@ -260,16 +170,45 @@ parse_timeout_both(const struct parse_ctx *c, const char *v, int arg, void *data
 	return 0;
 }
 
+/* Sockets=: these sockets pass their fds to this service too, and come up before it. */
+static int
+parse_sockets(const struct parse_ctx *c, const char *v, int arg, void *data)
+{
+	for (const char *p = v;;) {
+		_cleanup_free_ char *w = NULL, *e = NULL;
+		int r = extract_word(&p, &w, NULL, EXTRACT_UNQUOTE | EXTRACT_RELAX);
+
+		if (r <= 0)
+			return r == -ENOMEM ? r : 0;
+		if (directive_expand(c, w, &e) < 0)
+			continue;
+		if (!unit_name_is_valid(e, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE) ||
+		    !endswith(e, ".socket")) {
+			log_syntax(c->file, c->line, LOG_WARNING, 0,
+				   "%s= wants socket unit names, ignoring: %s", c->key, e);
+			continue;
+		}
+		r = unit_add_two_dependencies_by_name(c->unit, UNIT_WANTS, UNIT_AFTER, e);
+		if (r >= 0)
+			r = unit_add_dependency_by_name(c->unit, UNIT_TRIGGERED_BY, e, true);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0)
+			log_syntax(c->file, c->line, LOG_WARNING, r,
+				   "Failed to add dependency on %s, ignoring: %m", e);
+	}
+}
+
 #define S(name, fn, arg, field) { "Service", name, fn, arg, offsetof(struct service, field) }
 const struct directive service_directives[] = {
 	S("Type", parse_service_type, 0, type),
-	S("ExecCondition", parse_exec, SERVICE_EXEC_CONDITION, exec),
-	S("ExecStartPre", parse_exec, SERVICE_EXEC_START_PRE, exec),
-	S("ExecStart", parse_exec, SERVICE_EXEC_START, exec),
-	S("ExecStartPost", parse_exec, SERVICE_EXEC_START_POST, exec),
-	S("ExecReload", parse_exec, SERVICE_EXEC_RELOAD, exec),
-	S("ExecStop", parse_exec, SERVICE_EXEC_STOP, exec),
-	S("ExecStopPost", parse_exec, SERVICE_EXEC_STOP_POST, exec),
+	S("ExecCondition", parse_exec_command, SERVICE_EXEC_CONDITION, exec),
+	S("ExecStartPre", parse_exec_command, SERVICE_EXEC_START_PRE, exec),
+	S("ExecStart", parse_exec_command, SERVICE_EXEC_START, exec),
+	S("ExecStartPost", parse_exec_command, SERVICE_EXEC_START_POST, exec),
+	S("ExecReload", parse_exec_command, SERVICE_EXEC_RELOAD, exec),
+	S("ExecStop", parse_exec_command, SERVICE_EXEC_STOP, exec),
+	S("ExecStopPost", parse_exec_command, SERVICE_EXEC_STOP_POST, exec),
 	S("RemainAfterExit", parse_bool, 0, remain_after_exit),
 	S("GuessMainPID", parse_bool, 0, guess_main_pid),
 	S("RootDirectoryStartOnly", parse_bool, 0, root_directory_start_only),
@@ -287,6 +226,8 @@ const struct directive service_directives[] = {
 	S("PIDFile", parse_path, 0, pid_file),
 	S("BusName", parse_string, 0, bus_name),
 	S("NotifyAccess", parse_notify_access, 0, notify_access),
+	S("Sockets", parse_sockets, 0, type),
+	S("FileDescriptorStoreMax", parse_unsigned, 0, fd_store_max),
 	/* Old spellings that systemd still accepts in [Service]. */
 	S("StartLimitInterval", parse_usec, 0, meta.start_limit.interval),
 	S("StartLimitBurst", parse_unsigned, 0, meta.start_limit.burst),
@@ -335,28 +276,13 @@ service_load_check(struct unit *u)
 				    "Service is of type D-Bus but no D-Bus service name has been specified. Refusing.");
 		return -EINVAL;
 	}
-	/* DefaultLimitXXX= from ember.conf fill in what the unit leaves unset. */
-	for (size_t i = 0; i < RLIM_NLIMITS; i++)
-		if (!s->exec_context.rlimit[i] && m->defaults.rlimit[i]) {
-			s->exec_context.rlimit[i] = malloc(sizeof(struct rlimit));
-			if (!s->exec_context.rlimit[i])
-				return -ENOMEM;
-			*s->exec_context.rlimit[i] = *m->defaults.rlimit[i];
-		}
 	if (s->notify_access == NOTIFY_ACCESS_DEFAULT)
 		s->notify_access = s->type == SERVICE_NOTIFY ||
 				   (s->watchdog_usec && s->watchdog_usec != USEC_INFINITY) ?
 				   NOTIFY_MAIN : NOTIFY_NONE;
-	/* With a socket or tty on stdin, stdout follows stdin (inetd style), as in systemd. */
-	if (s->exec_context.std_output == EXEC_OUTPUT_DEFAULT &&
-	    s->exec_context.std_input != EXEC_INPUT_NULL && s->exec_context.std_input != EXEC_INPUT_FILE)
-		s->exec_context.std_output = EXEC_OUTPUT_INHERIT;
-	if (s->exec_context.std_output == EXEC_OUTPUT_DEFAULT)
-		s->exec_context.std_output = m->defaults.std_output;
-	if (s->exec_context.std_error == EXEC_OUTPUT_DEFAULT)
-		s->exec_context.std_error = s->exec_context.std_output == EXEC_OUTPUT_INHERIT ?
-			EXEC_OUTPUT_INHERIT : m->defaults.std_error == EXEC_OUTPUT_INHERIT ?
-			s->exec_context.std_output : m->defaults.std_error;
+	r = exec_context_apply_defaults(&s->exec_context, &m->defaults);
+	if (r < 0)
+		return r;
 	if (!u->default_dependencies)
 		return 0;
 	if (m->scope == SCOPE_SYSTEM) {

@@ -20,6 +20,7 @@
 #include "units/directives.h"
 #include "activation/listen.h"
 #include "units/service.h"
+#include "activation/fdstore.h"
 #include "units/socket.h"
 #include "units/unit-vtable.h"
 
@@ -299,7 +300,8 @@ collect_socket_fds(struct service *s, int **fds, size_t *n_fds, char ***names, c
 	SET_FOREACH(other, UNIT(s)->deps[UNIT_TRIGGERED_BY])
 		if (other->type == UNIT_SOCKET && socket_collect_fds(other, fds, n_fds, names) < 0)
 			return -ENOMEM;
-	return 0;
+	/* What the daemon handed back before its restart comes after the sockets. */
+	return fd_store_collect(s->fd_store, fds, n_fds, names);
 }
 
 void
@@ -769,6 +771,9 @@ service_enter_dead(struct service *s, enum service_result f, bool allow_restart)
 		return;
 	}
 	s->forbid_restart = false;
+	/* Not coming back (no restart job): nobody is left to hand the stored fds to. */
+	if (!UNIT(s)->job || UNIT(s)->job->type != JOB_RESTART)
+		s->fd_store = fd_store_free(s->fd_store);
 	service_set_state(s, s->result != SERVICE_SUCCESS ? SERVICE_FAILED : SERVICE_DEAD);
 }
 
@@ -1184,12 +1189,47 @@ notify_allowed(struct service *s, pid_t pid)
 	}
 }
 
+/* FDSTORE=1: keeps the fds (FileDescriptorStoreMax= of them) for the next start. */
+static void
+store_fds(struct service *s, int *fds, size_t n_fds, const char *name, bool poll)
+{
+	struct unit *u = UNIT(s);
+
+	if (name && !fd_name_is_valid(name)) {
+		unit_log_event(u, LOG_WARNING, "Invalid FDNAME=%s, ignoring the fds sent with it.", name);
+		name = NULL;
+		goto refuse;
+	}
+	for (size_t i = 0; i < n_fds; i++) {
+		int r = fd_store_add(&s->fd_store, u->manager->event, u->id, fds[i], name, poll,
+				     s->fd_store_max);
+
+		if (r == -EXFULL) {
+			unit_log_event(u, LOG_WARNING,
+				       "Attempted to store more fds than FileDescriptorStoreMax=%u allows, closing %zu.",
+				       s->fd_store_max, n_fds - i);
+			fds += i + 1;
+			n_fds -= i + 1;
+			goto refuse;
+		} else if (r < 0) {
+			unit_log_event(u, LOG_ERR, "Failed to store fd: %s", strerror(-r));
+		}
+	}
+	unit_add_to_dbus_queue(u);
+	return;
+refuse:
+	for (size_t i = 0; i < n_fds; i++)
+		close(fds[i]);
+}
+
 static void
 service_notify_message(struct unit *u, pid_t pid, uid_t uid, char **tags, int *fds,
 		       size_t n_fds)
 {
 	struct service *s = SERVICE(u);
 	bool ready = false, reloading = false, stopping = false;
+	bool fdstore = false, fdstore_remove = false, fdpoll = true;
+	const char *fdname = NULL;
 
 	if (!notify_allowed(s, pid)) {
 		if (s->notify_access == NOTIFY_NONE)
@@ -1245,6 +1285,14 @@ service_notify_message(struct unit *u, pid_t pid, uid_t uid, char **tags, int *f
 				s->watchdog_usec = x;
 				arm_watchdog(s);
 			}
+		} else if (streq(*t, "FDSTORE=1")) {
+			fdstore = true;
+		} else if (streq(*t, "FDSTOREREMOVE=1")) {
+			fdstore_remove = true;
+		} else if (streq(*t, "FDPOLL=0")) {
+			fdpoll = false;
+		} else if ((v = startswith(*t, "FDNAME="))) {
+			fdname = v;
 		} else if ((v = startswith(*t, "EXTEND_TIMEOUT_USEC="))) {
 			unsigned long long x;
 
@@ -1266,8 +1314,13 @@ service_notify_message(struct unit *u, pid_t pid, uid_t uid, char **tags, int *f
 		s->forbid_restart = true;
 		service_set_state(s, SERVICE_STOP);
 	}
+	if (fdstore_remove && fdname)
+		fd_store_remove_name(s->fd_store, fdname);
+	if (fdstore) {
+		store_fds(s, fds, n_fds, fdname, fdpoll);
+		return;
+	}
 finish:
-	/* The fd store comes with socket activation; until then nothing is kept. */
 	for (size_t i = 0; i < n_fds; i++)
 		close(fds[i]);
 }
@@ -1492,6 +1545,7 @@ service_done(struct unit *u)
 	}
 	set_remove(&u->manager->group_waiters, u);
 	s->connection_fd = safe_close(s->connection_fd);
+	s->fd_store = fd_store_free(s->fd_store);
 	s->timer = event_source_free(s->timer);
 	s->watchdog_timer = event_source_free(s->watchdog_timer);
 	idle_stop_waiting(s);

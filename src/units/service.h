@@ -111,6 +111,7 @@ struct service {
 	char *pid_file;
 	char *bus_name;
 	enum notify_access notify_access;
+	unsigned fd_store_max;    /* FileDescriptorStoreMax= */
 
 	struct exec_command *exec[_SERVICE_EXEC_KIND_MAX];
 	/* Lists a daemon-reload replaced while a process of theirs still ran (an array of
@@ -145,6 +146,7 @@ struct service {
 
 	struct event_source *timer;   /* state timeout, RestartSec */
 	struct event_source *watchdog_timer;
+	struct fd_store *fd_store;        /* FDSTORE=1 fds; kept across restarts */
 	int connection_fd;                /* Accept=yes: this instance's connection, or -1 */
 	struct unit *accept_socket;       /* ... and the socket unit that accepted it */
 	struct event_source *exec_watch;  /* Type=exec: the status pipe of the main spawn */
