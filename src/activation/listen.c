@@ -238,9 +238,16 @@ open_fifo(const struct listen_addr *a, const struct listen_options *o, const cha
 		*step = "mkdir";
 		return r;
 	}
-	if (a->kind == LISTEN_FIFO && mkfifo(a->path, o->socket_mode) < 0 && errno != EEXIST) {
-		*step = "mkfifo";
-		return -errno;
+	if (a->kind == LISTEN_FIFO) {
+		if (mkfifo(a->path, o->socket_mode) < 0 && errno != EEXIST) {
+			*step = "mkfifo";
+			return -errno;
+		}
+		/* SocketMode= exactly, whatever the manager's umask took away. */
+		if (chmod(a->path, o->socket_mode) < 0) {
+			*step = "chmod";
+			return -errno;
+		}
 	}
 	/* O_RDWR on a FIFO: we hold a writer, so readers never see EOF while idle. */
 	fd = open(a->path, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);

@@ -465,6 +465,11 @@ job_finish(struct job *j, enum job_result result)
 	}
 	job_wake_ordered(u);
 	free(j);
+	/* A socket that started u hears that the job is over too: a start that failed without
+	 * changing u's state (start limit, condition) must not leave it waiting. */
+	SET_FOREACH(other, u->deps[UNIT_TRIGGERED_BY])
+		if (other->vtable->trigger_notify)
+			other->vtable->trigger_notify(other, u);
 	unit_add_to_dbus_queue(u);
 	unit_add_to_gc_queue(u);
 	manager_check_finished(m);

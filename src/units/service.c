@@ -1545,6 +1545,10 @@ service_done(struct unit *u)
 	}
 	set_remove(&u->manager->group_waiters, u);
 	s->connection_fd = safe_close(s->connection_fd);
+	/* An instance that never ran (its start failed before spawning) is counted still. */
+	if (s->accept_socket && s->accept_socket->vtable->trigger_notify)
+		s->accept_socket->vtable->trigger_notify(s->accept_socket, u);
+	s->accept_socket = NULL;
 	s->fd_store = fd_store_free(s->fd_store);
 	s->timer = event_source_free(s->timer);
 	s->watchdog_timer = event_source_free(s->watchdog_timer);
