@@ -61,10 +61,11 @@ main(int argc, char *argv[])
 	const char *n = getenv("LISTEN_FDS"), *names = getenv("LISTEN_FDNAMES");
 	const char *report = getenv("REPORT"), *last = getenv("LAST");
 	int nfds = n ? atoi(n) : 0, counter = -1, gen = 0;
-	char buf[32] = "", *copy = names ? strdup(names) : NULL, *save = NULL;
+	char buf[32] = "", copy[4096], *save = NULL;
 	FILE *f;
 
 	/* LISTEN_FDNAMES is colon-separated, one name per fd from 3 on. */
+	snprintf(copy, sizeof(copy), "%s", names ? names : "");
 	for (int i = 0; i < nfds; i++) {
 		char *name = strtok_r(i == 0 ? copy : NULL, ":", &save);
 

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,7 +18,9 @@
 #include "core/unit.h"
 #include "log.h"
 #include "macro.h"
+#include "activation/listen.h"
 #include "units/service.h"
+#include "units/socket.h"
 #include "units/unit-vtable.h"
 
 static char root[PATH_MAX];
@@ -48,6 +52,15 @@ setup(void)
 	write_unit("b.target", "[Unit]\nDefaultDependencies=no\n");
 	write_unit("a.service", "[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/true\n");
 	write_unit("b.service", "[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/true\n");
+	/* Two socket units with the same addresses: one "before" and one "after" a re-exec. */
+	for (const char *n = "a.socket"; n; n = streq(n, "a.socket") ? "c.socket" : NULL) {
+		char text[3 * PATH_MAX];
+
+		snprintf(text, sizeof(text),
+			 "[Unit]\nDefaultDependencies=no\n[Socket]\nListenStream=%s/s.sock\n"
+			 "ListenDatagram=%s/d.sock\nService=a.service\n", root, root);
+		write_unit(n, text);
+	}
 	ck_assert_int_eq(manager_new(SCOPE_USER, true, &m), 0);
 	m->unit_path_override = strdup(root);
 	ck_assert_int_gt(asprintf(&m->runtime_dir, "%s/run", root), 0);
@@ -279,12 +292,61 @@ START_TEST(test_service_ignores_unknown_keys_and_bad_values)
 }
 END_TEST
 
+/* Re-exec keeps listening sockets: the open fds are written by number and address, and the
+ * new manager adopts each one whose address is still configured. */
+START_TEST(test_socket_listening_fds_are_adopted)
+{
+	struct socket_unit *a = SOCKET(load("a.socket")), *c = SOCKET(load("c.socket"));
+	_cleanup_free_ char *text = NULL;
+	int fds[2], accepting = 0;
+	socklen_t len = sizeof(accepting);
+
+	ck_assert_uint_eq(a->n_ports, 2);
+	for (size_t i = 0; i < 2; i++) {
+		const char *step = NULL;
+
+		fds[i] = listen_open(&a->ports[i].addr, &a->opts, &step);
+		ck_assert_int_ge(fds[i], 0);
+		a->ports[i].fd = fds[i];
+	}
+	a->state = SOCKET_LISTENING;
+	text = serialize(UNIT(a));
+	ck_assert_ptr_nonnull(strstr(text, "state=listening\n"));
+	/* The old unit lets go, as the old manager does by exec'ing. */
+	a->ports[0].fd = a->ports[1].fd = -1;
+	ck_assert_uint_gt(deserialize(UNIT(c), text), 0);
+	ck_assert_int_eq(c->state, SOCKET_LISTENING);
+	ck_assert_int_eq(c->ports[0].fd, fds[0]);
+	ck_assert_int_eq(c->ports[1].fd, fds[1]);
+	ck_assert_ptr_nonnull(c->ports[0].source);
+	ck_assert_int_eq(getsockopt(fds[0], SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len), 0);
+	ck_assert_int_eq(accepting, 1);
+}
+END_TEST
+
+START_TEST(test_socket_fd_of_a_removed_address_is_closed)
+{
+	struct socket_unit *c = SOCKET(load("c.socket"));
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	char item[64];
+
+	ck_assert_int_ge(fd, 0);
+	snprintf(item, sizeof(item), "%d 0 /no/longer/configured.sock", fd);
+	ck_assert_int_eq(UNIT(c)->vtable->deserialize_item(UNIT(c), "port", item), 0);
+	ck_assert_int_eq(fcntl(fd, F_GETFD), -1);
+	ck_assert_int_eq(errno, EBADF);
+	ck_assert_int_eq(c->ports[0].fd, -1);
+	ck_assert_int_eq(UNIT(c)->vtable->deserialize_item(UNIT(c), "port", "garbage"), -EINVAL);
+}
+END_TEST
+
 static Suite *
 serialize_suite(void)
 {
 	Suite *s = suite_create("serialize");
 	TCase *t = tcase_create("target");
 	TCase *sv = tcase_create("service");
+	TCase *so = tcase_create("socket");
 
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_add_test(t, test_target_active_state_round_trips);
@@ -301,6 +363,11 @@ serialize_suite(void)
 	tcase_add_test(sv, test_service_dead_state_serializes_plainly);
 	tcase_add_test(sv, test_service_ignores_unknown_keys_and_bad_values);
 	suite_add_tcase(s, sv);
+
+	tcase_add_checked_fixture(so, setup, teardown);
+	tcase_add_test(so, test_socket_listening_fds_are_adopted);
+	tcase_add_test(so, test_socket_fd_of_a_removed_address_is_closed);
+	suite_add_tcase(s, so);
 	return s;
 }
 
