@@ -4,6 +4,7 @@
 #include <syslog.h>
 
 #include "core/exec.h"
+#include "core/exec-sandbox.h"
 #include "core/manager.h"
 #include "macro.h"
 #include "strv.h"
@@ -43,6 +44,7 @@ exec_context_done(struct exec_context *c)
 	c->tty_path = mfree(c->tty_path);
 	c->syslog_identifier = mfree(c->syslog_identifier);
 	c->pam_name = mfree(c->pam_name);
+	c->sandbox = exec_sandbox_free(c->sandbox);
 }
 
 void

@@ -85,6 +85,7 @@ struct exec_context {
 	bool same_process_group;      /* SameProcessGroup= */
 	bool ignore_sigpipe;          /* default true */
 	char *pam_name;               /* accepted, not used */
+	struct exec_sandbox *sandbox; /* NULL until a sandbox directive is set (exec-sandbox.h) */
 };
 
 /* What a spawn needs besides the context: fds to pass, extra environment, flags. */

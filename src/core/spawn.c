@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "core/exec.h"
+#include "core/spawn-internal.h"
 #include "macro.h"
 #include "string-util.h"
 #include "strv.h"
@@ -44,30 +45,7 @@
 _Static_assert(sizeof(struct exec_status_report) <= PIPE_BUF,
 	       "the status report must fit in one atomic pipe write");
 
-/* Everything the child's steps share. */
-struct child {
-	const struct exec_command *command;
-	const struct exec_context *ctx;
-	const struct exec_params *params;
-	int status_fd;
-	int io_fds[3];          /* params' stdin/stdout/stderr fds once moved out of the way */
-	bool is_privileged;     /* '+' or !apply_sandbox: no credentials, chroot, NNP */
-	bool keeps_credentials; /* '+' or '!': no setgroups/setgid/setuid */
-	bool tty_prepared;
-
-	/* From User=/Group=/SupplementaryGroups=, looked up in the child. */
-	char *user_name, *home, *shell;
-	uid_t uid;
-	gid_t gid;
-	bool has_uid, has_gid;
-	gid_t *groups;
-	size_t n_groups;
-
-	char **env;
-	char **argv;
-};
-
-_noreturn_ _printf_(4, 5) static void
+void
 child_fail(struct child *ch, enum exec_step step, int error, const char *fmt, ...)
 {
 	struct exec_status_report r = { .step = step, .error = error };
@@ -81,8 +59,6 @@ child_fail(struct child *ch, enum exec_step step, int error, const char *fmt, ..
 	}
 	_exit(EXEC_STEP_EXIT_BASE + step);
 }
-
-#define child_oom(ch, step) child_fail((ch), (step), ENOMEM, "out of memory")
 
 static void
 step_signals(struct child *ch)

@@ -6,6 +6,7 @@
 
 #include "core/condition.h"
 #include "core/exec.h"
+#include "core/exec-sandbox.h"
 #include "core/manager.h"
 #include "core/unit.h"
 #include "hashmap.h"
@@ -368,13 +369,17 @@ apply_condition(struct unit *u, const struct parse_ctx *c, const char *value)
 struct directive_hit {
 	const struct directive *row;
 	size_t base;
+	/* Rows of a struct that is allocated on first use: base is the offset of the pointer
+	 * to it, and alloc makes it. NULL for rows of embedded structs. */
+	void *(*alloc)(void);
 	char key[];
 };
 
 static struct hashmap *tables[_UNIT_TYPE_MAX];
 
 static int
-table_add(struct hashmap *h, const char *section, const struct directive *rows, size_t base)
+table_add_lazy(struct hashmap *h, const char *section, const struct directive *rows, size_t base,
+	       void *(*alloc)(void))
 {
 	for (const struct directive *d = rows; d && d->name; d++) {
 		const char *sec = d->section ? d->section : section;
@@ -390,12 +395,25 @@ table_add(struct hashmap *h, const char *section, const struct directive *rows, 
 		snprintf(hit->key, l, "%s\n%s", sec, d->name);
 		hit->row = d;
 		hit->base = base;
+		hit->alloc = alloc;
 		if (hashmap_put(h, hit->key, hit) < 0) {
 			free(hit);
 			return -ENOMEM;
 		}
 	}
 	return 0;
+}
+
+static int
+table_add(struct hashmap *h, const char *section, const struct directive *rows, size_t base)
+{
+	return table_add_lazy(h, section, rows, base, NULL);
+}
+
+static void *
+sandbox_alloc(void)
+{
+	return exec_sandbox_new();
 }
 
 static struct hashmap *
@@ -412,6 +430,10 @@ table_for(const struct unit_vtable *vt, enum unit_type t)
 	    table_add(h, vt->section, vt->directives, 0) < 0 ||
 	    (vt->exec_context_offset &&
 	     table_add(h, vt->section, exec_directives, vt->exec_context_offset) < 0) ||
+	    (vt->exec_context_offset &&
+	     table_add_lazy(h, vt->section, exec_sandbox_directives,
+			    vt->exec_context_offset + offsetof(struct exec_context, sandbox),
+			    sandbox_alloc) < 0) ||
 	    (vt->kill_context_offset &&
 	     table_add(h, vt->section, kill_directives, vt->kill_context_offset) < 0)) {
 		directive_tables_free();
@@ -457,7 +479,16 @@ directive_apply(struct unit *u, const char *file, unsigned line, const char *sec
 		return -ENOMEM;
 	if (snprintf(lookup, sizeof(lookup), "%s\n%s", section, key) < (int)sizeof(lookup) &&
 	    (hit = hashmap_get(h, lookup))) {
-		r = hit->row->parse(&c, value, hit->row->arg, (char *)u + hit->base + hit->row->offset);
+		char *base = (char *)u + hit->base;
+
+		if (hit->alloc) {
+			void **slot = (void **)base;
+
+			if (!*slot && !(*slot = hit->alloc()))
+				return -ENOMEM;
+			base = *slot;
+		}
+		r = hit->row->parse(&c, value, hit->row->arg, base + hit->row->offset);
 		if (r == -ENOMEM || r == -EOPNOTSUPP)
 			return r;
 		return 0;
