@@ -192,6 +192,10 @@ extern const struct bus_interface bus_service_interface;
 /* Properties that change at run time, for PropertiesChanged. */
 extern const char *const bus_service_changed_properties[];
 
+/* dbus-socket.c */
+extern const struct bus_interface bus_socket_interface;
+extern const char *const bus_socket_changed_properties[];
+
 /* dbus-manager-units.c: unit and job methods of the Manager interface. */
 int bus_method_get_unit(struct bus_call *c);
 int bus_method_load_unit(struct bus_call *c);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Unit objects: /org/freedesktop/systemd1/unit/<bus label of the name>, with the Unit
- * interface and one per type (Service in dbus-service.c). systemctl computes unit paths
- * itself and reads properties without asking GetUnit first, so any unit path is served:
- * the unit is loaded on demand, and a name that cannot be a unit at all still answers, as
- * "not-found". Job objects and job requests are in dbus-job.c. */
+ * interface and one per type (Service in dbus-service.c, Socket in dbus-socket.c).
+ * systemctl computes unit paths itself and reads properties without asking GetUnit first,
+ * so any unit path is served: the unit is loaded on demand, and a name that cannot be a
+ * unit at all still answers, as "not-found". Job objects and job requests are in
+ * dbus-job.c. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -514,7 +515,6 @@ const struct bus_interface bus_unit_interface = {
 /* Every type has its interface name, even where ember exports nothing type-specific
  * yet, so that clients asking for it get an empty set rather than an error. */
 static const struct bus_interface type_interfaces[_UNIT_TYPE_MAX] = {
-	[UNIT_SOCKET] = { .name = BUS_NAME ".Socket" },
 	[UNIT_TARGET] = { .name = BUS_NAME ".Target" },
 	[UNIT_DEVICE] = { .name = BUS_NAME ".Device" },
 	[UNIT_MOUNT] = { .name = BUS_NAME ".Mount" },
@@ -531,6 +531,8 @@ type_interface(const struct unit *u)
 {
 	if (u->type == UNIT_SERVICE)
 		return &bus_service_interface;
+	if (u->type == UNIT_SOCKET)
+		return &bus_socket_interface;
 	if (u->type >= 0 && u->type < _UNIT_TYPE_MAX)
 		return &type_interfaces[u->type];
 	return NULL;
@@ -691,9 +693,11 @@ bus_send_unit_changed(struct manager *m, struct unit *u)
 		dbus_message_unref(msg);
 	}
 	ti = type_interface(u);
-	if (ti != &bus_service_interface)
+	if (ti != &bus_service_interface && ti != &bus_socket_interface)
 		return;
-	msg = bus_properties_changed_new(path, ti, u, bus_service_changed_properties);
+	msg = bus_properties_changed_new(path, ti, u, ti == &bus_service_interface ?
+					 bus_service_changed_properties :
+					 bus_socket_changed_properties);
 	if (msg) {
 		bus_broadcast(m, msg);
 		dbus_message_unref(msg);

@@ -6,6 +6,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "core/exec-directories.h"
+#include "core/exec-namespace.h"
+#include "core/exec-process.h"
 #include "units/directives.h"
 
 /* The sandbox part of an execution environment (systemd.exec(5) "SECURITY", "CAPABILITIES",
@@ -13,14 +16,16 @@
  * allocated at the first such directive: a unit without any pays one pointer in its
  * exec_context. Rows in exec_sandbox_directives[] are offsets into this struct. */
 struct exec_sandbox {
-	/* Process attributes: capabilities, securebits, scheduling, affinity, personality. */
-	int placeholder_process;
+	/* Process attributes: capabilities, securebits, scheduling, affinity, personality,
+	 * seccomp (exec-process.h). */
+	struct exec_process process;
 
-	/* The mount namespace: Private*, Protect*, *Paths=, TemporaryFileSystem=, MountFlags=. */
-	int placeholder_namespace;
+	/* The mount namespace: Private*, Protect*, *Paths=, TemporaryFileSystem=, MountFlags=
+	 * (exec-namespace.h). */
+	struct exec_namespace ns;
 
-	/* RuntimeDirectory= and friends. */
-	int placeholder_directories;
+	/* RuntimeDirectory= and friends (exec-directories.h). */
+	struct exec_directories directories;
 };
 
 struct exec_sandbox *exec_sandbox_new(void);

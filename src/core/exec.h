@@ -121,13 +121,27 @@ enum exec_step {
 	EXEC_STEP_RLIMIT,
 	EXEC_STEP_NICE,
 	EXEC_STEP_OOM_ADJUST,
+	EXEC_STEP_CPU_SCHED,        /* CPUScheduling*= (these five: spawn-process.c) */
+	EXEC_STEP_CPU_AFFINITY,
+	EXEC_STEP_IOPRIO,
+	EXEC_STEP_TIMER_SLACK,
+	EXEC_STEP_PERSONALITY,
+	EXEC_STEP_DIRECTORIES,
+	EXEC_STEP_NETWORK,          /* PrivateNetwork= (spawn-isolate.c) */
+	EXEC_STEP_HOSTNAME,         /* ProtectHostname= (spawn-isolate.c) */
+	EXEC_STEP_NAMESPACE,        /* the mount namespace (spawn-namespace.c) */
+	EXEC_STEP_PROTECT,          /* what Protect*= take away beyond mounts (spawn-isolate.c) */
 	EXEC_STEP_CHROOT,
 	EXEC_STEP_CHDIR,
 	EXEC_STEP_UMASK,
+	EXEC_STEP_CAPABILITIES,     /* CapabilityBoundingSet= */
+	EXEC_STEP_SECUREBITS,
 	EXEC_STEP_SETGROUPS,
 	EXEC_STEP_SETGID,
 	EXEC_STEP_SETUID,
+	EXEC_STEP_AMBIENT,          /* AmbientCapabilities= */
 	EXEC_STEP_NO_NEW_PRIVILEGES,
+	EXEC_STEP_SECCOMP,          /* every seccomp filter (spawn-seccomp.c) */
 	EXEC_STEP_EXECVE,
 	_EXEC_STEP_MAX,
 };

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/cgroup-config.h"
 #include "core/manager.h"
 #include "core/unit-index.h"
 #include "core/unit.h"
@@ -234,6 +235,8 @@ unit_load(struct unit *u)
 	u->load_state = UNIT_LOADED;
 	if (u->vtable->load) {
 		r = u->vtable->load(u);
+		if (r >= 0 && u->load_state == UNIT_LOADED)
+			r = unit_add_slice_dependencies(u);
 		if (r < 0 && u->load_state == UNIT_LOADED)
 			unit_set_load_error(u, r == -ENOMEM ? UNIT_ERROR : UNIT_BAD_SETTING, r,
 					    "Failed to load unit: %s", strerror(-r));

@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "core/manager-conf.h"
+#include "core/cgroup.h"
 #include "core/manager.h"
 #include "log.h"
 #include "macro.h"
@@ -171,6 +172,8 @@ mount_api_filesystems(void)
 		{ "sysfs", "/sys", "sysfs", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL },
 		{ "devtmpfs", "/dev", "devtmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755" },
 		{ "tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV | MS_STRICTATIME, "mode=755" },
+		/* The unified hierarchy: one cgroup per unit (cgroup.c). */
+		{ "cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NOEXEC | MS_NODEV, "nsdelegate" },
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(mounts); i++) {
@@ -352,8 +355,11 @@ main(int argc, char *argv[])
 	o = manager_loop(m);
 	/* PID 1 returning from main() panics the kernel: "exit" means power off there
 	 * (in a PID namespace that ends the namespace, as a container expects). */
-	if (getpid() == 1)
+	if (getpid() == 1) {
+		/* Everything is stopped: a delegated tree goes back empty to whoever gave it. */
+		cgroup_teardown(m);
 		final_shutdown(o == MANAGER_EXIT ? MANAGER_POWEROFF : o);
+	}
 	r = m->exit_code;
 	manager_free(m);
 	return r;

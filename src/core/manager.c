@@ -12,6 +12,7 @@
 #include "activation/notify.h"
 #include "core/dbus.h"
 #include "core/event.h"
+#include "core/cgroup.h"
 #include "core/manager.h"
 #include "core/transaction.h"
 #include "core/unit-index.h"
@@ -299,9 +300,13 @@ manager_get_unit_by_pid(struct manager *m, pid_t pid)
 struct unit *
 manager_get_unit_by_cgroup_pid(struct manager *m, pid_t pid)
 {
-	/* Without a cgroup tree (this build), services run in their own process group led
-	 * by the first process we forked; a child keeps that group unless it calls setsid. */
-	pid_t pgid = getpgid(pid);
+	pid_t pgid;
+
+	if (cgroup_mode(m) == CGROUP_MODE_UNIFIED)
+		return cgroup_unit_by_pid(m, pid);
+	/* Without a cgroup tree, services run in their own process group led by the first
+	 * process we forked; a child keeps that group unless it calls setsid. */
+	pgid = getpgid(pid);
 
 	if (pgid <= 1 || pgid == pid)
 		return NULL;
@@ -420,6 +425,9 @@ manager_setup(struct manager *m)
 	r = mkdir_p(m->runtime_dir, 0755);
 	if (r < 0)
 		return log_error_errno(r, "Failed to create runtime directory %s: %m", m->runtime_dir);
+	r = cgroup_setup(m);
+	if (r < 0)
+		return log_error_errno(r, "Failed to set up cgroups: %m");
 	if (asprintf(&m->notify_socket_path, "%s/notify", m->runtime_dir) < 0)
 		return log_oom();
 	r = notify_listener_new(m->event, m->notify_socket_path, on_notify, m, &m->notify);
@@ -471,6 +479,7 @@ manager_free(struct manager *m)
 			unit_free(u);
 	}
 	notify_listener_free(m->notify);
+	cgroup_teardown(m);
 	event_source_free(m->load_queue_source);
 	event_source_free(m->run_queue_source);
 	event_source_free(m->gc_queue_source);

@@ -87,6 +87,7 @@ struct manager {
 	struct notify_listener *notify;
 	char *notify_socket_path;
 	struct bus_state *bus;   /* private API server and connections (dbus.c) */
+	struct cgroup_state *cgroup; /* the unit cgroup tree, or why there is none (cgroup.c) */
 
 	enum manager_objective objective;
 	enum manager_objective shutdown_pending; /* set by begin_shutdown, taken when jobs end */

@@ -39,4 +39,26 @@ _noreturn_ _printf_(4, 5) void child_fail(struct child *ch, enum exec_step step,
 					  const char *fmt, ...);
 #define child_oom(ch, step) child_fail((ch), (step), ENOMEM, "out of memory")
 
+/* spawn-directories.c: RuntimeDirectory= and friends. The *_DIRECTORY variables (called
+ * by step environment), and the directories step itself. */
+void child_directories_env(struct child *ch);
+void step_directories(struct child *ch);
+
+/* spawn-process.c: the process attributes of the sandbox. step_process_attributes() runs
+ * the cpu-scheduling, cpu-affinity, io-priority, timer-slack and personality steps;
+ * step_capabilities() (bounding set) and step_securebits() come before setgroups,
+ * step_ambient() right after setuid. */
+void step_process_attributes(struct child *ch);
+void step_capabilities(struct child *ch);
+void step_securebits(struct child *ch);
+void step_ambient(struct child *ch);
+/* spawn-seccomp.c: installs every seccomp filter, last before execve. */
+void step_seccomp(struct child *ch);
+
+/* spawn-isolate.c, spawn-namespace.c: right before chroot, in this order. */
+void step_network(struct child *ch);
+void step_hostname(struct child *ch);
+void step_namespace(struct child *ch);
+void step_protect(struct child *ch);
+
 #endif

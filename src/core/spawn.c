@@ -803,6 +803,7 @@ env_add_manager_vars(struct child *ch)
 		env_check(ch, env_set_number(env, "WATCHDOG_USEC", p->watchdog_usec));
 		env_check(ch, env_set_number(env, "WATCHDOG_PID", (unsigned long long)getpid()));
 	}
+	child_directories_env(ch);
 }
 
 /* The argv to exec: $VAR references expanded against the final environment, except in
@@ -1103,8 +1104,9 @@ exec_child(const struct exec_command *command, const struct exec_context *ctx,
 		.is_privileged = (command->flags & EXEC_FULL_PRIVILEGES) || !params->apply_sandbox,
 	};
 
-	ch.keeps_credentials = ch.is_privileged ||
-			       (command->flags & (EXEC_NO_SETUID | EXEC_AMBIENT_FALLBACK));
+	/* "!!" skips the user change only on kernels without ambient capabilities (before
+	 * 4.3); ember relies on them, so a "!!" command runs like a plain one. */
+	ch.keeps_credentials = ch.is_privileged || (command->flags & EXEC_NO_SETUID);
 	step_signals(&ch);
 	step_session(&ch);
 	step_cgroup(&ch);
@@ -1117,13 +1119,23 @@ exec_child(const struct exec_command *command, const struct exec_context *ctx,
 	step_rlimit(&ch);
 	step_nice(&ch);
 	step_oom_adjust(&ch);
+	step_process_attributes(&ch);
+	step_directories(&ch);
+	step_network(&ch);
+	step_hostname(&ch);
+	step_namespace(&ch);
+	step_protect(&ch);
 	step_chroot(&ch);
 	step_chdir(&ch);
 	step_umask(&ch);
+	step_capabilities(&ch);
+	step_securebits(&ch);
 	step_setgroups(&ch);
 	step_setgid(&ch);
 	step_setuid(&ch);
+	step_ambient(&ch);
 	step_no_new_privileges(&ch);
+	step_seccomp(&ch);
 	step_execve(&ch);
 }
 

@@ -466,19 +466,28 @@ add_isolate_jobs(struct transaction *tr)
 	return 0;
 }
 
-/* A stop job for a unit that is down and has no job changes nothing; it was kept while
- * building only so that a start of the same unit would show up as a conflict. */
+/* A stop job for a unit that is down, or a start job for one that is up, with no job of its
+ * own, changes nothing; the stops were kept while building only so that a start of the same
+ * unit would show up as a conflict. (A running unit's requirements were met when it
+ * started: what only it pulled in goes too.) */
 static void
-drop_noop_stops(struct transaction *tr)
+drop_noop_jobs(struct transaction *tr)
 {
 	bool dropped = false;
 
-	for (struct tjob *j = tr->jobs; j; j = j->next)
-		if (!j->deleted && j != tr->anchor && j->type == JOB_STOP && !j->unit->job &&
-		    unit_inactive_or_failed(unit_active_state(j->unit))) {
+	for (struct tjob *j = tr->jobs; j; j = j->next) {
+		enum unit_active_state st;
+
+		if (j->deleted || j == tr->anchor || j->unit->job)
+			continue;
+		st = unit_active_state(j->unit);
+		if ((j->type == JOB_STOP && unit_inactive_or_failed(st)) ||
+		    ((j->type == JOB_START || j->type == JOB_VERIFY_ACTIVE) &&
+		     unit_active_or_reloading(st))) {
 			j->deleted = true;
 			dropped = true;
 		}
+	}
 	if (dropped)
 		collect_unreachable(tr);
 }
@@ -526,7 +535,7 @@ transaction_build(struct transaction *tr, enum job_type type, struct unit *u)
 		if (r < 0)
 			return r;
 	}
-	drop_noop_stops(tr);
+	drop_noop_jobs(tr);
 	recompute_matters(tr);
 	r = break_cycles(tr);
 	if (r < 0)

@@ -10,6 +10,8 @@
 #include "core/manager.h"
 #include "core/transaction.h"
 #include "core/unit-index.h"
+#include "core/cgroup-config.h"
+#include "core/cgroup.h"
 #include "core/unit.h"
 #include "log.h"
 #include "macro.h"
@@ -54,6 +56,8 @@ static const char *const dependency_names[_UNIT_DEPENDENCY_MAX] = {
 	[UNIT_TRIGGERED_BY] = "TriggeredBy",
 	[UNIT_PROPAGATES_RELOAD_TO] = "PropagatesReloadTo",
 	[UNIT_RELOAD_PROPAGATED_FROM] = "ReloadPropagatedFrom",
+	[UNIT_IN_SLICE] = "InSlice",
+	[UNIT_SLICE_OF] = "SliceOf",
 	[UNIT_REFERENCES] = "References",
 	[UNIT_REFERENCED_BY] = "ReferencedBy",
 };
@@ -83,6 +87,8 @@ static const enum unit_dependency inverse[_UNIT_DEPENDENCY_MAX] = {
 	[UNIT_TRIGGERED_BY] = UNIT_TRIGGERS,
 	[UNIT_PROPAGATES_RELOAD_TO] = UNIT_RELOAD_PROPAGATED_FROM,
 	[UNIT_RELOAD_PROPAGATED_FROM] = UNIT_PROPAGATES_RELOAD_TO,
+	[UNIT_IN_SLICE] = UNIT_SLICE_OF,
+	[UNIT_SLICE_OF] = UNIT_IN_SLICE,
 	[UNIT_REFERENCES] = UNIT_REFERENCED_BY,
 	[UNIT_REFERENCED_BY] = UNIT_REFERENCES,
 };
@@ -245,6 +251,7 @@ unit_reset_config(struct unit *u)
 	u->start_limit.interval = m->defaults.start_limit_interval;
 	u->start_limit.burst = m->defaults.start_limit_burst;
 	u->success_action = u->failure_action = u->start_limit_action = 0;
+	u->cgroup_context = cgroup_context_free(u->cgroup_context);
 	if (u->vtable->reset_config)
 		u->vtable->reset_config(u);
 	u->load_state = UNIT_STUB;
@@ -310,7 +317,8 @@ unit_free(struct unit *u)
 	free(u->load_error);
 	condition_free_list(u->conditions);
 	condition_free_list(u->asserts);
-	free(u->cgroup_path);
+	unit_cgroup_forget(u);
+	cgroup_context_free(u->cgroup_context);
 	unit_log_free(u->log);
 	free(u->invocation_id);
 	free(u);
@@ -720,6 +728,8 @@ unit_notify(struct unit *u, enum unit_active_state os, enum unit_active_state ns
 	expected = notify_job(u, os, ns, reload_success);
 
 	if (!unit_inactive_or_failed(os) && unit_inactive_or_failed(ns)) {
+		/* An empty cgroup goes now; one with stragglers when it runs empty. */
+		unit_cgroup_prune(u);
 		/* BindsTo=: whoever is bound to us goes down with us, unless a job of ours
 		 * already took care of it in its transaction. */
 		if (!expected)
@@ -861,7 +871,10 @@ unit_may_gc(struct unit *u)
 		return false;
 	if (!unit_inactive_or_failed(unit_active_state(u)) || unit_active_state(u) == UNIT_FAILED)
 		return false;
-	for (int d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+	/* Any edge keeps a unit: it may be another unit's ordering or requirement, which a
+	 * fresh load of u would not bring back. An ephemeral unit (an Accept=yes connection's
+	 * instance) has only its own default edges and nobody names it: it goes once done. */
+	for (int d = 0; !u->ephemeral && d < _UNIT_DEPENDENCY_MAX; d++)
 		if (set_size(u->deps[d]) > 0)
 			return false;
 	if (u->vtable->may_gc && !u->vtable->may_gc(u))

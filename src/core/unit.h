@@ -70,6 +70,8 @@ enum unit_dependency {
 	UNIT_TRIGGERED_BY,
 	UNIT_PROPAGATES_RELOAD_TO,
 	UNIT_RELOAD_PROPAGATED_FROM,
+	UNIT_IN_SLICE,      /* Slice=: at most one; the slice's cgroup holds ours */
+	UNIT_SLICE_OF,
 	UNIT_REFERENCES,    /* reserved for the API; never stored (see unit_add_dependency) */
 	UNIT_REFERENCED_BY,
 	_UNIT_DEPENDENCY_MAX,
@@ -122,6 +124,7 @@ struct unit {
 	bool allow_isolate;
 	bool ignore_on_isolate;
 	bool perpetual;      /* never stopped: -.slice, init.scope */
+	bool ephemeral;      /* made for one connection; freed once done (unit_may_gc) */
 	usec_t job_timeout;  /* JobTimeoutSec=, USEC_INFINITY = none */
 	struct ratelimit start_limit;
 	int success_action;  /* enum manager_objective to reach when the unit succeeds, 0 = none */
@@ -142,7 +145,9 @@ struct unit {
 	/* The last state unit_notify() was told about, to detect transitions. */
 	enum unit_active_state last_active_state;
 
-	char *cgroup_path;   /* where its processes live; set by cgroup.c */
+	char *cgroup_path;   /* where its processes live, relative to the hierarchy (cgroup.c) */
+	int cgroup_wd;       /* inotify watch on its cgroup.events, 0 = none */
+	struct cgroup_context *cgroup_context; /* Slice=, MemoryMax=, ...; NULL if none set */
 	struct unit_log *log; /* last lines of output, for status */
 	char *invocation_id;  /* 32 hex chars, new per start */
 

@@ -251,6 +251,28 @@ unit_shown(const struct unit_info *u)
 	return u->job_id > 0 || !streq(u->active_state, "inactive");
 }
 
+int
+ctl_list_shown_units(DBusConnection *bus, char *const *patterns, char ***ret)
+{
+	_cleanup_strv_free_ char **ids = NULL;
+	struct unit_list l = { 0 };
+	int r;
+
+	r = unit_list_fetch(bus, arg.states, patterns, &l);
+	if (r < 0) {
+		unit_list_done(&l);
+		return r;
+	}
+	for (size_t i = 0; i < l.n; i++)
+		if (unit_shown(&l.v[i]) && strv_extend(&ids, l.v[i].id) < 0) {
+			unit_list_done(&l);
+			return log_oom();
+		}
+	unit_list_done(&l);
+	*ret = TAKE_PTR(ids);
+	return 0;
+}
+
 static int
 print_units(struct unit_list *l)
 {

@@ -64,6 +64,7 @@ ansi(enum ctl_color c)
 		[COLOR_YELLOW] = "\x1b[0;1;33m",
 		[COLOR_BOLD] = "\x1b[0;1;39m",
 		[COLOR_UNDERLINE] = "\x1b[0;4m",
+		[COLOR_GREY] = "\x1b[0;38;5;245m",
 	};
 
 	if (c < 0 || c >= _COLOR_MAX || !cached_bool(&colors_cache, compute_colors))
@@ -420,6 +421,46 @@ print_cell(FILE *f, const char *s, enum ctl_color c, size_t width, bool pad, siz
 			fputc(' ', f);
 }
 
+/* A cell may hold several lines, separated by '\n' (list-sockets' ACTIVATES when a socket
+ * triggers more than one unit): the row then takes that many lines of output, with the
+ * other cells blank below their first line, as systemctl prints it. */
+static size_t
+cell_lines(const char *s)
+{
+	size_t n = 1;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static size_t
+cell_width(const char *s)
+{
+	size_t w = 0, max = 0;
+
+	for (; *s; s++) {
+		if (*s == '\n') {
+			max = MAX(max, w);
+			w = 0;
+		} else if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	}
+	return MAX(max, w);
+}
+
+/* Line k of s, newly allocated: "" past its last line, NULL on OOM. */
+static char *
+cell_line(const char *s, size_t k)
+{
+	for (; k > 0 && s; k--) {
+		s = strchr(s, '\n');
+		if (s)
+			s++;
+	}
+	return s ? strndup(s, strcspn(s, "\n")) : strdup("");
+}
+
 void
 table_print(const struct table *t, bool header, FILE *f)
 {
@@ -428,7 +469,7 @@ table_print(const struct table *t, bool header, FILE *f)
 
 	memset(widths, 0, sizeof(widths));
 	for (size_t i = header ? 0 : t->n_cols; i < t->n_cells; i++) {
-		size_t w = utf8_width(t->cells[i]);
+		size_t w = cell_width(t->cells[i]);
 
 		if (w > widths[i % t->n_cols])
 			widths[i % t->n_cols] = w;
@@ -440,20 +481,28 @@ table_print(const struct table *t, bool header, FILE *f)
 
 	for (size_t i = header ? 0 : t->n_cols; i < t->n_cells; i += t->n_cols) {
 		bool is_header = i == 0;
+		size_t n_lines = 1;
 
-		if (is_header)
-			fputs(ansi(COLOR_UNDERLINE), f);
-		for (size_t c = 0; c < t->n_cols; c++) {
-			bool last = c + 1 == t->n_cols;
+		for (size_t c = 0; c < t->n_cols; c++)
+			n_lines = MAX(n_lines, cell_lines(t->cells[i + c]));
+		for (size_t k = 0; k < n_lines; k++) {
+			if (is_header)
+				fputs(ansi(COLOR_UNDERLINE), f);
+			for (size_t c = 0; c < t->n_cols; c++) {
+				const char *cell = t->cells[i + c];
+				bool last = c + 1 == t->n_cols;
+				_cleanup_free_ char *piece = n_lines > 1 ? cell_line(cell, k) : NULL;
+				const char *text = n_lines > 1 ? strempty(piece) : cell;
 
-			print_cell(f, t->cells[i + c], is_header ? COLOR_NORMAL : t->colors[i + c],
-				   widths[c], !last || (is_header && *ansi(COLOR_UNDERLINE)),
-				   last ? limit : 0);
-			if (!last)
-				fputc(' ', f);
+				print_cell(f, text, is_header ? COLOR_NORMAL : t->colors[i + c],
+					   widths[c], !last || (is_header && *ansi(COLOR_UNDERLINE)),
+					   last ? limit : 0);
+				if (!last)
+					fputc(' ', f);
+			}
+			if (is_header)
+				fputs(ansi(COLOR_NORMAL), f);
+			fputc('\n', f);
 		}
-		if (is_header)
-			fputs(ansi(COLOR_NORMAL), f);
-		fputc('\n', f);
 	}
 }

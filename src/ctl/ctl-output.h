@@ -19,6 +19,7 @@ enum ctl_color {
 	COLOR_YELLOW,    /* warnings */
 	COLOR_BOLD,
 	COLOR_UNDERLINE, /* table headers */
+	COLOR_GREY,      /* placeholders ("-" for nothing) */
 	_COLOR_MAX,
 };
 
@@ -65,7 +66,8 @@ const char *sigchld_code_name(int code);
 char *format_exit(char *buf, size_t l, int code, int status);
 
 /* A table of left-aligned text columns; the last column is not padded and is
- * shortened with an ellipsis to the terminal width. */
+ * shortened with an ellipsis to the terminal width. A cell may hold several lines
+ * (separated by '\n'); its row then spans them, the other cells blank below. */
 struct table;
 
 /* headers: n_cols strings (may be ""). NULL on OOM. */

@@ -360,6 +360,8 @@ format_value(struct strbuf *b, const char *name, DBusMessageIter *it)
 			snprintf(buf, sizeof(buf), "%u", (unsigned)v.u16);
 		else if (type == DBUS_TYPE_INT32)
 			snprintf(buf, sizeof(buf), "%" PRId32, (int32_t)v.i32);
+		else if (type == DBUS_TYPE_UINT32 && (strstr(name, "UMask") || strstr(name, "Mode")))
+			snprintf(buf, sizeof(buf), "%04" PRIo32, (uint32_t)v.u32); /* as systemctl */
 		else if (type == DBUS_TYPE_UINT32)
 			snprintf(buf, sizeof(buf), "%" PRIu32, (uint32_t)v.u32);
 		else if (type == DBUS_TYPE_INT64)
@@ -478,6 +480,28 @@ prop_print(const struct prop *pr, bool show_empty, bool value_only, FILE *f)
 			strbuf_puts(&b, msg);
 			strbuf_puts(&b, "\"");
 		}
+	} else if (sig && streq(sig, "a(ss)") && streq(pr->name, "Listen")) {
+		/* A socket's addresses: one "ADDRESS (TYPE)" line each, as systemctl prints. */
+		DBusMessageIter a, st;
+		const char *type, *address;
+
+		dbus_free(sig);
+		dbus_message_iter_recurse(&it, &a);
+		for (; dbus_message_iter_get_arg_type(&a) == DBUS_TYPE_STRUCT;
+		     dbus_message_iter_next(&a)) {
+			dbus_message_iter_recurse(&a, &st);
+			if (!read_field(&st, DBUS_TYPE_STRING, &type) ||
+			    !read_field(&st, DBUS_TYPE_STRING, &address))
+				continue;
+			strbuf_puts(&b, address);
+			strbuf_puts(&b, " (");
+			strbuf_puts(&b, type);
+			strbuf_puts(&b, ")");
+			print_line(pr->name, strempty(b.s), value_only, f);
+			strbuf_reset(&b);
+		}
+		strbuf_done(&b);
+		return;
 	} else if (is_exec_signature(&it)) {
 		struct props one = { .v = (struct prop *)pr, .n = 1 };
 		struct exec_info *v;

@@ -28,6 +28,7 @@ struct ctl_options {
 	bool value;               /* show --value */
 	bool legend;              /* headers and footers of the list verbs */
 	bool plain;               /* list-dependencies without tree glyphs */
+	bool show_types;          /* list-sockets: the TYPE column */
 	bool reverse, before, after; /* list-dependencies direction */
 	bool now;                 /* enable/disable --now */
 	bool runtime;             /* enable/mask --runtime */
@@ -70,9 +71,16 @@ int verb_cat(DBusConnection *bus, int argc, char **argv);
 /* Mangles args into unit names (default suffix as given) and expands globs among them
  * against the loaded units. *ret is NULL if nothing matched. 0 or a logged -errno. */
 int ctl_expand_names(DBusConnection *bus, char *const *args, const char *suffix, char ***ret);
+/* The names of the loaded units that list-units would show for patterns (NULL: all),
+ * with --state=, --type= and --all applied, in the manager's order. *ret is NULL if
+ * there are none. 0 or a logged -errno. */
+int ctl_list_shown_units(DBusConnection *bus, char *const *patterns, char ***ret);
 int verb_list_units(DBusConnection *bus, int argc, char **argv);
 int verb_list_unit_files(DBusConnection *bus, int argc, char **argv);
 int verb_list_jobs(DBusConnection *bus, int argc, char **argv);
+
+/* ctl-sockets.c */
+int verb_list_sockets(DBusConnection *bus, int argc, char **argv);
 
 /* ctl-deps.c */
 int verb_list_dependencies(DBusConnection *bus, int argc, char **argv);

@@ -34,6 +34,7 @@ static const struct verb {
 	ctl_verb_fn run;
 } verbs[] = {
 	{ "list-units", 0, ARGS_ANY, verb_list_units },
+	{ "list-sockets", 0, ARGS_ANY, verb_list_sockets },
 	{ "list-unit-files", 0, ARGS_ANY, verb_list_unit_files },
 	{ "list-jobs", 0, ARGS_ANY, verb_list_jobs },
 	{ "list-dependencies", 0, ARGS_ANY, verb_list_dependencies },
@@ -72,6 +73,8 @@ help(void)
 	       "Query or send control commands to the ember service manager.\n\n"
 	       "Unit Commands:\n"
 	       "  list-units [PATTERN...]             List units currently in memory\n"
+	       "  list-sockets [PATTERN...]           List socket units currently in memory,\n"
+	       "                                      ordered by address\n"
 	       "  list-dependencies [UNIT...]         Show unit dependency tree\n"
 	       "  is-active PATTERN...                Check whether units are active\n"
 	       "  is-failed PATTERN...                Check whether units are failed\n"
@@ -124,6 +127,7 @@ help(void)
 	       "     --after             Show units ordered after with 'list-dependencies'\n"
 	       "     --before            Show units ordered before with 'list-dependencies'\n"
 	       "     --plain             Print unit dependencies as a list instead of a tree\n"
+	       "     --show-types        When showing sockets, explicitly show their type\n"
 	       "     --job-mode=MODE     Specify how to deal with already queued jobs, when\n"
 	       "                         queueing a new job\n"
 	       "     --no-block          Do not wait until operation finished\n"
@@ -202,6 +206,7 @@ enum {
 	ARG_STATE, ARG_VALUE, ARG_KILL_WHOM, ARG_JOB_MODE, ARG_NO_LEGEND, ARG_LEGEND,
 	ARG_PLAIN, ARG_AFTER, ARG_BEFORE, ARG_NOW, ARG_RUNTIME, ARG_NO_RELOAD,
 	ARG_NO_ASK_PASSWORD, ARG_FAIL, ARG_IRREVERSIBLE, ARG_IGNORE_DEPENDENCIES,
+	ARG_SHOW_TYPES,
 };
 
 /* Returns 1 to go on, 0 to exit successfully, -errno (logged) on bad usage. */
@@ -233,6 +238,7 @@ parse_argv(int argc, char **argv)
 		{ "no-legend", no_argument, NULL, ARG_NO_LEGEND },
 		{ "legend", required_argument, NULL, ARG_LEGEND },
 		{ "plain", no_argument, NULL, ARG_PLAIN },
+		{ "show-types", no_argument, NULL, ARG_SHOW_TYPES },
 		{ "reverse", no_argument, NULL, 'r' },
 		{ "after", no_argument, NULL, ARG_AFTER },
 		{ "before", no_argument, NULL, ARG_BEFORE },
@@ -351,6 +357,9 @@ parse_argv(int argc, char **argv)
 			break;
 		case ARG_PLAIN:
 			arg.plain = true;
+			break;
+		case ARG_SHOW_TYPES:
+			arg.show_types = true;
 			break;
 		case 'r':
 			arg.reverse = true;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/cgroup-config.h"
 #include "core/condition.h"
 #include "core/exec.h"
 #include "core/exec-sandbox.h"
@@ -416,6 +417,12 @@ sandbox_alloc(void)
 	return exec_sandbox_new();
 }
 
+static void *
+cgroup_context_alloc(void)
+{
+	return cgroup_context_new();
+}
+
 static struct hashmap *
 table_for(const struct unit_vtable *vt, enum unit_type t)
 {
@@ -434,6 +441,10 @@ table_for(const struct unit_vtable *vt, enum unit_type t)
 	     table_add_lazy(h, vt->section, exec_sandbox_directives,
 			    vt->exec_context_offset + offsetof(struct exec_context, sandbox),
 			    sandbox_alloc) < 0) ||
+	    (vt->has_cgroup && table_add(h, vt->section, cgroup_unit_directives, 0) < 0) ||
+	    (vt->has_cgroup &&
+	     table_add_lazy(h, vt->section, cgroup_context_directives,
+			    offsetof(struct unit, cgroup_context), cgroup_context_alloc) < 0) ||
 	    (vt->kill_context_offset &&
 	     table_add(h, vt->section, kill_directives, vt->kill_context_offset) < 0)) {
 		directive_tables_free();

@@ -277,7 +277,7 @@ service_load_check(struct unit *u)
 		return -EINVAL;
 	}
 	if (s->notify_access == NOTIFY_ACCESS_DEFAULT)
-		s->notify_access = s->type == SERVICE_NOTIFY ||
+		s->notify_access = s->type == SERVICE_NOTIFY || s->fd_store_max > 0 ||
 				   (s->watchdog_usec && s->watchdog_usec != USEC_INFINITY) ?
 				   NOTIFY_MAIN : NOTIFY_NONE;
 	r = exec_context_apply_defaults(&s->exec_context, &m->defaults);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,9 @@
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 
+#include "core/cgroup.h"
 #include "core/event.h"
+#include "core/exec-directories.h"
 #include "core/job.h"
 #include "core/log-forward.h"
 #include "core/manager.h"
@@ -162,6 +165,10 @@ service_set_state(struct service *s, enum service_state st)
 		set_remove(&m->group_waiters, UNIT(s));
 
 	s->state = st;
+	/* Down for good (no restart job under way): nobody is left to hand stored fds to. */
+	if ((st == SERVICE_DEAD || st == SERVICE_FAILED) &&
+	    (!UNIT(s)->job || UNIT(s)->job->type != JOB_RESTART))
+		s->fd_store = fd_store_free(s->fd_store);
 	arm_timer(s, state_timeout(s, st));
 	if (st != SERVICE_RUNNING && s->watchdog_timer)
 		event_source_set_enabled(s->watchdog_timer, false);
@@ -323,6 +330,7 @@ service_spawn(struct service *s, struct exec_command *c, bool is_control, pid_t 
 	_cleanup_strv_free_ char **env = strv_copy(m->environment), **fd_names = NULL;
 	_cleanup_free_ int *fds = NULL;
 	size_t n_fds = 0;
+	char cgroup_dir[PATH_MAX];
 	struct exec_params p = {
 		.unit_id = u->id,
 		.stdin_fd = -1,
@@ -332,7 +340,7 @@ service_spawn(struct service *s, struct exec_command *c, bool is_control, pid_t 
 		.is_control = is_control,
 		.user_manager = m->scope == SCOPE_USER,
 		.apply_sandbox = !(c->flags & EXEC_FULL_PRIVILEGES),
-		.cgroup_path = u->cgroup_path,
+		.cgroup_path = unit_cgroup_fs_path(u, cgroup_dir, sizeof(cgroup_dir)),
 	};
 	char *e;
 	int logw, r;
@@ -635,8 +643,11 @@ kill_processes(struct service *s, int sig, bool main_only)
 	if (s->control_pid > 0 && kill(s->control_pid, sig) == 0)
 		any = true;
 	if (mode == KILL_CONTROL_GROUP || (mode == KILL_MIXED && !main_only)) {
-		/* Without cgroups the service's process group stands in for its cgroup. */
-		if (s->main_exec_pid > 0 && kill(-s->main_exec_pid, sig) == 0)
+		if (UNIT(s)->cgroup_path) {
+			if (unit_cgroup_kill(UNIT(s), sig) > 0)
+				any = true;
+		} else if (s->main_exec_pid > 0 && kill(-s->main_exec_pid, sig) == 0)
+			/* Without cgroups the process group stands in for the cgroup. */
 			any = true;
 	}
 	return any;
@@ -647,9 +658,11 @@ processes_remain(struct service *s)
 {
 	if (s->main_pid > 0 || s->control_pid > 0)
 		return true;
-	if (s->kill_context.kill_mode == KILL_CONTROL_GROUP || s->kill_context.kill_mode == KILL_MIXED)
-		return s->main_exec_pid > 0 && kill(-s->main_exec_pid, 0) == 0;
-	return false;
+	if (s->kill_context.kill_mode != KILL_CONTROL_GROUP && s->kill_context.kill_mode != KILL_MIXED)
+		return false;
+	if (UNIT(s)->cgroup_path)
+		return unit_cgroup_populated(UNIT(s)) > 0;
+	return s->main_exec_pid > 0 && kill(-s->main_exec_pid, 0) == 0;
 }
 
 static void
@@ -766,14 +779,12 @@ service_enter_dead(struct service *s, enum service_result f, bool allow_restart)
 	if (s->result != SERVICE_SUCCESS)
 		unit_log_event(UNIT(s), LOG_WARNING, "Failed with result '%s'.",
 			       result_names[s->result]);
+	exec_directories_runtime_stopped(UNIT(s), &s->exec_context, allow_restart && should_restart(s));
 	if (allow_restart && should_restart(s)) {
 		service_set_state(s, SERVICE_AUTO_RESTART);
 		return;
 	}
 	s->forbid_restart = false;
-	/* Not coming back (no restart job): nobody is left to hand the stored fds to. */
-	if (!UNIT(s)->job || UNIT(s)->job->type != JOB_RESTART)
-		s->fd_store = fd_store_free(s->fd_store);
 	service_set_state(s, s->result != SERVICE_SUCCESS ? SERVICE_FAILED : SERVICE_DEAD);
 }
 
@@ -1331,6 +1342,7 @@ static int
 service_start(struct unit *u)
 {
 	struct service *s = SERVICE(u);
+	int r;
 
 	if (s->state != SERVICE_DEAD && s->state != SERVICE_FAILED && s->state != SERVICE_AUTO_RESTART)
 		return -EALREADY;
@@ -1352,6 +1364,13 @@ service_start(struct unit *u)
 	s->status_text = mfree(s->status_text);
 	s->status_errno = 0;
 	s->failed_step = mfree(s->failed_step);
+	r = unit_cgroup_realize(u);
+	if (r < 0) {
+		if (asprintf(&s->failed_step, "step cgroup: %s", strerror(-r)) < 0)
+			s->failed_step = NULL;
+		service_enter_dead(s, SERVICE_FAILURE_RESOURCES, false);
+		return -ECANCELED;
+	}
 	service_enter_condition(s);
 	return 0;
 }
@@ -1503,6 +1522,7 @@ service_reset_config(struct unit *u)
 	free_status_set(&s->restart_force_status);
 	s->pid_file = mfree(s->pid_file);
 	s->bus_name = mfree(s->bus_name);
+	s->fd_store_max = 0;
 	s->type = SERVICE_SIMPLE;
 	s->restart = SERVICE_RESTART_NO;
 	s->remain_after_exit = false;
@@ -1633,6 +1653,7 @@ const struct unit_vtable service_vtable = {
 	.object_size = sizeof(struct service),
 	.section = "Service",
 	.directives = service_directives,
+	.has_cgroup = true,
 	.exec_context_offset = offsetof(struct service, exec_context),
 	.kill_context_offset = offsetof(struct service, kill_context),
 	.init = service_init,

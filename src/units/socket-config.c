@@ -106,19 +106,25 @@ static int
 parse_fd_name(const struct parse_ctx *c, const char *v, int arg, void *data)
 {
 	char **name = data;
+	char *e = NULL;
+	int r;
 
 	if (isempty(v)) {
 		*name = mfree(*name);
 		return 0;
 	}
-	if (!fd_name_is_valid(v)) {
+	r = directive_expand(c, v, &e);
+	if (r < 0)
+		return r;
+	if (!fd_name_is_valid(e)) {
 		log_syntax(c->file, c->line, LOG_WARNING, 0,
-			   "Invalid %s=%s (1-255 printable characters, no ':'), ignoring.", c->key, v);
+			   "Invalid %s=%s (1-255 printable characters, no ':'), ignoring.", c->key, e);
+		free(e);
 		return -EINVAL;
 	}
 	free(*name);
-	*name = strdup(v);
-	return *name ? 0 : -ENOMEM;
+	*name = e;
+	return 0;
 }
 
 #define S(name, fn, arg, field) { "Socket", name, fn, arg, offsetof(struct socket_unit, field) }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <grp.h>
+#include <limits.h>
 #include <mqueue.h>
 #include <pwd.h>
 #include <signal.h>
@@ -9,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/cgroup.h"
 #include "core/event.h"
 #include "core/job.h"
 #include "core/manager.h"
@@ -206,6 +208,7 @@ spawn_control(struct socket_unit *s, struct exec_command *c)
 	struct unit *u = UNIT(s);
 	struct manager *m = u->manager;
 	_cleanup_strv_free_ char **env = strv_copy(m->environment);
+	char cgroup_dir[PATH_MAX];
 	struct exec_params p = {
 		.unit_id = u->id,
 		.stdin_fd = -1,
@@ -215,7 +218,7 @@ spawn_control(struct socket_unit *s, struct exec_command *c)
 		.is_control = true,
 		.user_manager = m->scope == SCOPE_USER,
 		.apply_sandbox = !(c->flags & EXEC_FULL_PRIVILEGES),
-		.cgroup_path = u->cgroup_path,
+		.cgroup_path = unit_cgroup_fs_path(u, cgroup_dir, sizeof(cgroup_dir)),
 	};
 	char *e;
 	int r;
@@ -266,20 +269,29 @@ chown_child(struct socket_unit *s)
 	uid_t uid = (uid_t)-1;
 	gid_t gid = (gid_t)-1;
 
+	unsigned id;
+
+	/* A name, or a number as it is. */
 	if (s->socket_user) {
 		struct passwd *pw = getpwnam(s->socket_user);
 
-		if (!pw)
+		if (pw) {
+			uid = pw->pw_uid;
+			gid = pw->pw_gid;
+		} else if (safe_atou(s->socket_user, &id) == 0)
+			uid = id;
+		else
 			_exit(CHOWN_NO_USER);
-		uid = pw->pw_uid;
-		gid = pw->pw_gid;
 	}
 	if (s->socket_group) {
 		struct group *gr = getgrnam(s->socket_group);
 
-		if (!gr)
+		if (gr)
+			gid = gr->gr_gid;
+		else if (safe_atou(s->socket_group, &id) == 0)
+			gid = id;
+		else
 			_exit(CHOWN_NO_GROUP);
-		gid = gr->gr_gid;
 	}
 	for (size_t i = 0; i < s->n_ports; i++) {
 		struct socket_port *p = &s->ports[i];
@@ -706,6 +718,7 @@ spawn_connection(struct socket_unit *s, int listen_fd)
 		close(cfd);
 		return;
 	}
+	svc->ephemeral = true;
 	service_set_connection(svc, cfd, u); /* takes the fd */
 	if (manager_add_job(u->manager, JOB_START, svc, JOB_REPLACE, NULL, &err) < 0)
 		log_unit_error(u, "Cannot start %s: %s", svc->id, strna(err));
@@ -828,8 +841,16 @@ socket_start(struct unit *u)
 {
 	struct socket_unit *s = SOCKET(u);
 
+	int r;
+
 	s->result = SOCKET_SUCCESS;
 	s->failed_step = mfree(s->failed_step);
+	r = unit_cgroup_realize(u);
+	if (r < 0) {
+		unit_log_event(u, LOG_ERR, "Failed to create the cgroup: %s", strerror(-r));
+		enter_dead(s, SOCKET_FAILURE_RESOURCES);
+		return -ECANCELED;
+	}
 	enter_start_pre(s);
 	return 0;
 }
@@ -1049,6 +1070,7 @@ const struct unit_vtable socket_vtable = {
 	.object_size = sizeof(struct socket_unit),
 	.section = "Socket",
 	.directives = socket_directives,
+	.has_cgroup = true,
 	.exec_context_offset = offsetof(struct socket_unit, exec_context),
 	.kill_context_offset = offsetof(struct socket_unit, kill_context),
 	.init = socket_init,

@@ -21,6 +21,7 @@ struct unit_vtable {
 	size_t exec_context_offset;
 	size_t kill_context_offset;
 	bool can_fragment_be_missing;         /* devices, mounts made by others */
+	bool has_cgroup;                      /* its processes get a cgroup (cgroup.c) */
 
 	void (*init)(struct unit *u);
 	void (*done)(struct unit *u);
@@ -64,6 +65,7 @@ struct unit_vtable {
 extern const struct unit_vtable service_vtable;
 extern const struct unit_vtable target_vtable;
 extern const struct unit_vtable socket_vtable;
+extern const struct unit_vtable slice_vtable;
 
 /* Indexed by enum unit_type; NULL for types not built yet. */
 extern const struct unit_vtable *const unit_vtables[_UNIT_TYPE_MAX];

@@ -2,8 +2,10 @@
 /* A minimal socket-activated daemon for the tests: takes its listening socket from
  * LISTEN_FDS (fd 3), answers each connection's first line with "echo: LINE" and closes
  * it. With N as argument it exits after N connections (status 3 with --crash, so the
- * manager restarts it). It writes LISTEN_FDS and LISTEN_FDNAMES to $REPORT if set. */
+ * manager restarts it). It appends LISTEN_FDS and LISTEN_FDNAMES to $REPORT at every
+ * start, so a test can count the starts. */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +44,14 @@ main(int argc, char *argv[])
 		int c = accept(3, NULL, NULL);
 
 		if (c < 0) {
-			if (errno == EINTR || errno == EAGAIN)
+			struct pollfd p = { .fd = 3, .events = POLLIN };
+
+			/* The manager hands the socket over non-blocking: wait, don't spin. */
+			if (errno == EAGAIN) {
+				(void)poll(&p, 1, -1);
+				continue;
+			}
+			if (errno == EINTR)
 				continue;
 			perror("accept");
 			return 1;

@@ -100,6 +100,9 @@ fixture_manager(const char *unit_dirs)
 	ck_assert_ptr_nonnull(m->unit_path_override);
 	ck_assert_int_gt(asprintf(&m->runtime_dir, "%s/run", fixture_root), 0);
 	ck_assert_int_eq(manager_setup(m), 0);
+	/* The user manager's slices are up, as in a running manager: transactions then
+	 * show only the units a test is about. */
+	ck_assert_int_eq(unit_start(fixture_load(m, "app.slice")), 0);
 	return m;
 }
 
