@@ -416,6 +416,29 @@ unwatch(struct unit *u)
 		(void)inotify_rm_watch(c->inotify_fd, u->cgroup_wd);
 		u->cgroup_wd = 0;
 	}
+	if (u->cgroup_oom_wd > 0) {
+		hashmap_remove(c->by_wd, (void *)(intptr_t)u->cgroup_oom_wd);
+		(void)inotify_rm_watch(c->inotify_fd, u->cgroup_oom_wd);
+		u->cgroup_oom_wd = 0;
+	}
+}
+
+/* "oom_kill N" of memory.events; 0 if unreadable. */
+static uint32_t
+read_oom_kills(const char *dir)
+{
+	char path[PATH_MAX + 16], key[32];
+	unsigned long long v, n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/memory.events", dir);
+	f = fopen(path, "re");
+	while (f && fscanf(f, "%31s %llu", key, &v) == 2)
+		if (streq(key, "oom_kill"))
+			n = v;
+	if (f)
+		fclose(f);
+	return (uint32_t)n;
 }
 
 void
@@ -492,6 +515,17 @@ unit_cgroup_realize(struct unit *u)
 		r = hashmap_put(c->by_wd, (void *)(intptr_t)wd, u);
 		if (r < 0 && r != -EEXIST)
 			return r;
+	}
+	if (u->cgroup_oom_wd <= 0 && u->vtable->oom_kill) {
+		snprintf(events, sizeof(events), "%s/memory.events", dir);
+		wd = inotify_add_watch(c->inotify_fd, events, IN_MODIFY);
+		if (wd > 0) { /* none without a memory controller */
+			u->cgroup_oom_wd = wd;
+			u->oom_kills = read_oom_kills(dir);
+			r = hashmap_put(c->by_wd, (void *)(intptr_t)wd, u);
+			if (r < 0 && r != -EEXIST)
+				return r;
+		}
 	}
 	return unit_cgroup_apply(u);
 }
@@ -724,7 +758,22 @@ on_inotify(struct event_source *s, int fd, uint32_t revents, void *userdata)
 			if (e->mask & IN_IGNORED) {
 				/* The cgroup went away under us. */
 				hashmap_remove(m->cgroup->by_wd, (void *)(intptr_t)e->wd);
-				u->cgroup_wd = 0;
+				if (u->cgroup_wd == e->wd)
+					u->cgroup_wd = 0;
+				else
+					u->cgroup_oom_wd = 0;
+				continue;
+			}
+			if (e->wd == u->cgroup_oom_wd) {
+				char dir[PATH_MAX];
+				uint32_t n;
+
+				if (!unit_cgroup_fs_path(u, dir, sizeof(dir)))
+					continue;
+				n = read_oom_kills(dir);
+				if (n > u->oom_kills && u->vtable->oom_kill)
+					u->vtable->oom_kill(u);
+				u->oom_kills = n;
 				continue;
 			}
 			if (unit_cgroup_populated(u) != 0)

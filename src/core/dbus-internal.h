@@ -86,6 +86,9 @@ struct bus_interface {
 	const char *name;
 	const struct bus_method *methods;
 	const struct bus_property *properties;
+	/* A second table under the same interface name: the cgroup properties every type
+	 * with a cgroup adds to its own interface, as systemd does. */
+	const struct bus_property *more_properties;
 	const struct bus_signal *signals;
 };
 
@@ -189,6 +192,7 @@ char **bus_job_children(struct manager *m);
 
 /* dbus-service.c */
 extern const struct bus_interface bus_service_interface;
+extern const struct bus_property bus_cgroup_properties[];
 /* Properties that change at run time, for PropertiesChanged. */
 extern const char *const bus_service_changed_properties[];
 
@@ -208,6 +212,9 @@ int bus_method_try_restart_unit(struct bus_call *c);
 int bus_method_reload_or_restart_unit(struct bus_call *c);
 int bus_method_reload_or_try_restart_unit(struct bus_call *c);
 int bus_method_kill_unit(struct bus_call *c);
+int bus_method_set_unit_properties(struct bus_call *c);
+/* Applies an a(sv) of cgroup properties to u at runtime (dbus-cgroup.c). */
+int bus_unit_set_properties(struct bus_call *c, struct unit *u, DBusMessageIter *array);
 int bus_method_reset_failed_unit(struct bus_call *c);
 int bus_method_reset_failed(struct bus_call *c);
 int bus_method_get_unit_processes(struct bus_call *c);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cgroup.h"
 #include "core/dbus-internal.h"
 #include "core/manager.h"
 #include "string-util.h"
@@ -146,6 +147,29 @@ bus_method_kill_unit(struct bus_call *c)
 	return bus_unit_kill(c, u, whom, sig);
 }
 
+/* SetUnitProperties(s name, b runtime, a(sv)): applied at once; not persisted (runtime or
+ * not, ember keeps no .control drop-ins yet: ember.resource-control(5)). */
+int
+bus_method_set_unit_properties(struct bus_call *c)
+{
+	DBusMessageIter it;
+	const char *name;
+	dbus_bool_t runtime;
+	struct unit *u;
+	int r;
+
+	if (!dbus_message_iter_init(c->message, &it))
+		return -ENOMEM;
+	dbus_message_iter_get_basic(&it, &name);
+	dbus_message_iter_next(&it);
+	dbus_message_iter_get_basic(&it, &runtime);
+	dbus_message_iter_next(&it);
+	r = bus_unit_by_name(c, name, true, &u);
+	if (r <= 0)
+		return r;
+	return bus_unit_set_properties(c, u, &it);
+}
+
 int
 bus_method_reset_failed_unit(struct bus_call *c)
 {
@@ -228,15 +252,13 @@ append_process(DBusMessageIter *a, const char *cgroup, pid_t pid)
 	return dbus_message_iter_close_container(a, &s);
 }
 
-#define CGROUP_ROOT "/sys/fs/cgroup"
-
-/* Appends the processes of the cgroup at dir (absolute) and of its children. Reading
- * procfs and cgroupfs does not block. Returns false on OOM only. */
+/* Appends the processes of the cgroup at dir (absolute, below mount) and of its children.
+ * Reading procfs and cgroupfs does not block. Returns false on OOM only. */
 static bool
-append_cgroup_processes(DBusMessageIter *a, const char *dir, unsigned depth)
+append_cgroup_processes(DBusMessageIter *a, const char *mount, const char *dir, unsigned depth)
 {
 	_cleanup_free_ char *procs = NULL;
-	const char *rel = startswith(dir, CGROUP_ROOT);
+	const char *rel = startswith(dir, mount);
 	FILE *f;
 	DIR *d;
 	struct dirent *de;
@@ -264,7 +286,7 @@ append_cgroup_processes(DBusMessageIter *a, const char *dir, unsigned depth)
 		if (asprintf(&sub, "%s/%s", dir, de->d_name) < 0)
 			ok = false;
 		else
-			ok = append_cgroup_processes(a, sub, depth + 1);
+			ok = append_cgroup_processes(a, mount, sub, depth + 1);
 	}
 	closedir(d);
 	return ok;
@@ -285,9 +307,8 @@ bus_method_get_unit_processes(struct bus_call *c)
 	r = bus_unit_by_name(c, name, false, &u);
 	if (r <= 0)
 		return r;
-	if (u->cgroup_path) {
-		dir = startswith(u->cgroup_path, CGROUP_ROOT) ? strdup(u->cgroup_path) :
-		      strjoin(CGROUP_ROOT, u->cgroup_path);
+	if (u->cgroup_path && cgroup_mount_point(u->manager)) {
+		dir = strjoin(cgroup_mount_point(u->manager), u->cgroup_path);
 		if (!dir)
 			return -ENOMEM;
 	}
@@ -295,7 +316,7 @@ bus_method_get_unit_processes(struct bus_call *c)
 	    !dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "(sus)", &a))
 		return -ENOMEM;
 	if (dir)
-		ok = append_cgroup_processes(&a, dir, 0);
+		ok = append_cgroup_processes(&a, cgroup_mount_point(u->manager), dir, 0);
 	else {
 		/* Without a cgroup, what the unit type tracks is all we know. */
 		pid_t main_pid = u->vtable->main_pid ? u->vtable->main_pid(u) : 0;

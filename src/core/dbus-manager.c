@@ -9,6 +9,7 @@
 #include <sys/utsname.h>
 
 #include "config.h"
+#include "core/cgroup.h"
 #include "core/dbus-internal.h"
 #include "core/dbus.h"
 #include "core/manager.h"
@@ -204,6 +205,7 @@ static const struct bus_method manager_methods[] = {
 	{ "ReloadOrRestartUnit", "ss", "o", bus_method_reload_or_restart_unit },
 	{ "ReloadOrTryRestartUnit", "ss", "o", bus_method_reload_or_try_restart_unit },
 	{ "KillUnit", "ssi", "", bus_method_kill_unit },
+	{ "SetUnitProperties", "sba(sv)", "", bus_method_set_unit_properties },
 	{ "ResetFailedUnit", "s", "", bus_method_reset_failed_unit },
 	{ "ResetFailed", "", "", bus_method_reset_failed },
 	{ "GetUnitProcesses", "s", "a(sus)", bus_method_get_unit_processes },
@@ -247,6 +249,23 @@ static bool
 get_version(DBusMessageIter *it, void *object, const struct bus_property *p)
 {
 	return bus_append_string(it, EMBER_VERSION);
+}
+
+/* The manager's own cgroup, as systemd reports it, and why there is no tree (ember). */
+static bool
+get_control_group(DBusMessageIter *it, void *object, const struct bus_property *p)
+{
+	const char *mount = cgroup_mount_point(M(object));
+
+	return bus_append_string(it, mount ? "/init.scope" : "");
+}
+
+static bool
+get_cgroup_fallback_reason(DBusMessageIter *it, void *object, const struct bus_property *p)
+{
+	const char *why = cgroup_fallback_reason(M(object));
+
+	return bus_append_string(it, why ? why : "");
 }
 
 static bool
@@ -340,6 +359,8 @@ get_default_output(DBusMessageIter *it, void *object, const struct bus_property 
 static const struct bus_property manager_properties[] = {
 	{ "Version", "s", get_version, 0 },
 	{ "Features", "s", get_features, 0 },
+	{ "ControlGroup", "s", get_control_group, 0 },
+	{ "CGroupFallbackReason", "s", get_cgroup_fallback_reason, 0 },
 	{ "Architecture", "s", get_architecture, 0 },
 	{ "Virtualization", "s", bus_property_get_empty_string, 0 },
 	{ "Tainted", "s", bus_property_get_empty_string, 0 },

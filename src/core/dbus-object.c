@@ -309,6 +309,9 @@ find_property(const struct bus_interface *i, const char *name)
 	for (const struct bus_property *p = i->properties; p && p->name; p++)
 		if (streq(p->name, name))
 			return p;
+	for (const struct bus_property *p = i->more_properties; p && p->name; p++)
+		if (streq(p->name, name))
+			return p;
 	return NULL;
 }
 
@@ -355,6 +358,9 @@ bus_append_properties(DBusMessageIter *dict, const struct bus_interface *i, void
 		return true;
 	}
 	for (const struct bus_property *p = i->properties; p && p->name; p++)
+		if (!append_property_entry(dict, p, object))
+			return false;
+	for (const struct bus_property *p = i->more_properties; p && p->name; p++)
 		if (!append_property_entry(dict, p, object))
 			return false;
 	return true;
@@ -549,6 +555,9 @@ xml_interface(struct strbuf *b, const struct bus_interface *i)
 			r = strbuf_puts(b, "  </signal>\n");
 	}
 	for (const struct bus_property *p = i->properties; r >= 0 && p && p->name; p++)
+		r = xml_printf(b, "  <property name=\"%s\" type=\"%s\" access=\"read\"/>\n",
+			       p->name, p->signature);
+	for (const struct bus_property *p = i->more_properties; r >= 0 && p && p->name; p++)
 		r = xml_printf(b, "  <property name=\"%s\" type=\"%s\" access=\"read\"/>\n",
 			       p->name, p->signature);
 	if (r >= 0)

@@ -78,17 +78,6 @@ get_pid_field(DBusMessageIter *it, void *object, const struct bus_property *p)
 }
 
 static bool
-get_control_group(DBusMessageIter *it, void *object, const struct bus_property *p)
-{
-	const char *path = S(object)->meta.cgroup_path, *rel;
-
-	/* Reported relative to the hierarchy's root, as systemd does. */
-	if (path && (rel = startswith(path, "/sys/fs/cgroup")) && (*rel == '/' || !*rel))
-		path = *rel ? rel : "/";
-	return bus_append_string(it, path);
-}
-
-static bool
 append_exec_command(DBusMessageIter *array, struct service *s, const struct exec_command *cmd,
 		    bool is_main)
 {
@@ -238,7 +227,6 @@ static const struct bus_property service_properties[] = {
 	{ "ExecMainPID", "u", get_pid_field, offsetof(struct service, main_exec_pid) },
 	SFIELD("ExecMainCode", "i", bus_property_get_int, main_exec_code),
 	SFIELD("ExecMainStatus", "i", bus_property_get_int, main_exec_status),
-	{ "ControlGroup", "s", get_control_group, 0 },
 	EXEC("ExecCondition", SERVICE_EXEC_CONDITION),
 	EXEC("ExecStartPre", SERVICE_EXEC_START_PRE),
 	EXEC("ExecStart", SERVICE_EXEC_START),
@@ -287,4 +275,5 @@ const char *const bus_service_changed_properties[] = {
 const struct bus_interface bus_service_interface = {
 	.name = BUS_NAME ".Service",
 	.properties = service_properties,
+	.more_properties = bus_cgroup_properties,
 };

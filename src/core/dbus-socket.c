@@ -275,4 +275,5 @@ const char *const bus_socket_changed_properties[] = {
 const struct bus_interface bus_socket_interface = {
 	.name = BUS_NAME ".Socket",
 	.properties = socket_properties,
+	.more_properties = bus_cgroup_properties,
 };

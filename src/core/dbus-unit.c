@@ -493,6 +493,20 @@ unit_method_reset_failed(struct bus_call *c)
 	return bus_call_return_empty(c);
 }
 
+static int
+unit_method_set_properties(struct bus_call *c)
+{
+	DBusMessageIter it;
+
+	if (is_phantom(c->object))
+		return bus_call_error(c, BUS_ERROR_NO_SUCH_UNIT, "Unit %s not loaded.",
+				      ((struct unit *)c->object)->id);
+	if (!dbus_message_iter_init(c->message, &it))
+		return -ENOMEM;
+	dbus_message_iter_next(&it); /* runtime: see bus_method_set_unit_properties() */
+	return bus_unit_set_properties(c, c->object, &it);
+}
+
 static const struct bus_method unit_methods[] = {
 	{ "Start", "s", "o", unit_method_start },
 	{ "Stop", "s", "o", unit_method_stop },
@@ -503,6 +517,7 @@ static const struct bus_method unit_methods[] = {
 	{ "ReloadOrTryRestart", "s", "o", unit_method_reload_or_try_restart },
 	{ "Kill", "si", "", unit_method_kill },
 	{ "ResetFailed", "", "", unit_method_reset_failed },
+	{ "SetProperties", "ba(sv)", "", unit_method_set_properties },
 	{ NULL }
 };
 
@@ -522,7 +537,7 @@ static const struct bus_interface type_interfaces[_UNIT_TYPE_MAX] = {
 	[UNIT_SWAP] = { .name = BUS_NAME ".Swap" },
 	[UNIT_TIMER] = { .name = BUS_NAME ".Timer" },
 	[UNIT_PATH] = { .name = BUS_NAME ".Path" },
-	[UNIT_SLICE] = { .name = BUS_NAME ".Slice" },
+	[UNIT_SLICE] = { .name = BUS_NAME ".Slice", .more_properties = bus_cgroup_properties },
 	[UNIT_SCOPE] = { .name = BUS_NAME ".Scope" },
 };
 

@@ -147,6 +147,8 @@ struct unit {
 
 	char *cgroup_path;   /* where its processes live, relative to the hierarchy (cgroup.c) */
 	int cgroup_wd;       /* inotify watch on its cgroup.events, 0 = none */
+	int cgroup_oom_wd;   /* ... and on memory.events, where there is a memory controller */
+	uint32_t oom_kills;  /* memory.events oom_kill last seen */
 	struct cgroup_context *cgroup_context; /* Slice=, MemoryMax=, ...; NULL if none set */
 	struct unit_log *log; /* last lines of output, for status */
 	char *invocation_id;  /* 32 hex chars, new per start */

@@ -411,3 +411,61 @@ verb_is_active(DBusConnection *bus, int argc, char **argv)
 		return CTL_EXIT_SUCCESS;
 	return is_failed ? CTL_EXIT_FAILURE : CTL_EXIT_NOT_RUNNING;
 }
+
+/* set-property UNIT KEY=VALUE...: sent as strings in unit-file syntax; the manager parses
+ * them as it parses the unit file and applies them to the running cgroup. */
+int
+verb_set_property(DBusConnection *bus, int argc, char **argv)
+{
+	_cleanup_strv_free_ char **names = NULL;
+	DBusMessage *m, *reply;
+	DBusMessageIter it, a, st, v;
+	dbus_bool_t runtime = arg.runtime;
+	DBusError e;
+	bool ok = true;
+
+	char *unit[] = { argv[1], NULL };
+
+	if (ctl_expand_names(bus, unit, ".service", &names) < 0 || !names || !names[0])
+		return CTL_EXIT_FAILURE;
+	m = bus_manager_call_new("SetUnitProperties");
+	if (!m)
+		return log_oom(), CTL_EXIT_FAILURE;
+	dbus_message_iter_init_append(m, &it);
+	ok = dbus_message_iter_append_basic(&it, DBUS_TYPE_STRING, &names[0]) &&
+	     dbus_message_iter_append_basic(&it, DBUS_TYPE_BOOLEAN, &runtime) &&
+	     dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "(sv)", &a);
+	for (int i = 2; ok && i < argc; i++) {
+		_cleanup_free_ char *key = NULL;
+		const char *eq = strchr(argv[i], '='), *value;
+
+		if (!eq || eq == argv[i]) {
+			log_error("Not an assignment: %s", argv[i]);
+			dbus_message_iter_abandon_container(&it, &a);
+			dbus_message_unref(m);
+			return CTL_EXIT_FAILURE;
+		}
+		key = strndup(argv[i], (size_t)(eq - argv[i]));
+		value = eq + 1;
+		ok = key && dbus_message_iter_open_container(&a, DBUS_TYPE_STRUCT, NULL, &st) &&
+		     dbus_message_iter_append_basic(&st, DBUS_TYPE_STRING, &key) &&
+		     dbus_message_iter_open_container(&st, DBUS_TYPE_VARIANT, "s", &v) &&
+		     dbus_message_iter_append_basic(&v, DBUS_TYPE_STRING, &value) &&
+		     dbus_message_iter_close_container(&st, &v) &&
+		     dbus_message_iter_close_container(&a, &st);
+	}
+	if (!ok || !dbus_message_iter_close_container(&it, &a)) {
+		dbus_message_unref(m);
+		return log_oom(), CTL_EXIT_FAILURE;
+	}
+	dbus_error_init(&e);
+	reply = bus_call(bus, m, -1, &e);
+	dbus_message_unref(m);
+	if (!reply) {
+		log_error("Failed to set unit properties on %s: %s", names[0], bus_error_text(&e));
+		dbus_error_free(&e);
+		return CTL_EXIT_FAILURE;
+	}
+	dbus_message_unref(reply);
+	return CTL_EXIT_SUCCESS;
+}

@@ -309,6 +309,52 @@ compare_procs(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
+/* "1.5M" as systemctl prints sizes (base 1024). */
+static void
+format_bytes(char *buf, size_t size, uint64_t b)
+{
+	static const char suffixes[] = "BKMGTPE";
+	double v = (double)b;
+	size_t i = 0;
+
+	while (v >= 1024 && i < sizeof(suffixes) - 2) {
+		v /= 1024;
+		i++;
+	}
+	if (i == 0)
+		snprintf(buf, size, "%lluB", (unsigned long long)b);
+	else
+		snprintf(buf, size, "%.1f%c", v, suffixes[i]);
+}
+
+/* Tasks (with the limit), Memory and CPU from the cgroup's counters; without a cgroup,
+ * the number of processes the manager tracks. */
+static void
+print_resources(const struct props *p, size_t n_procs)
+{
+	uint64_t tasks = UINT64_MAX, limit = UINT64_MAX, mem = UINT64_MAX, cpu = UINT64_MAX;
+	char buf[64];
+
+	props_uint64(p, "TasksCurrent", &tasks);
+	props_uint64(p, "TasksMax", &limit);
+	props_uint64(p, "MemoryCurrent", &mem);
+	props_uint64(p, "CPUUsageNSec", &cpu);
+	label("Tasks");
+	printf("%" PRIu64, tasks != UINT64_MAX ? tasks : (uint64_t)n_procs);
+	if (limit != UINT64_MAX)
+		printf(" (limit: %" PRIu64 ")", limit);
+	putchar('\n');
+	if (mem != UINT64_MAX) {
+		format_bytes(buf, sizeof(buf), mem);
+		label("Memory");
+		printf("%s\n", buf);
+	}
+	if (cpu != UINT64_MAX) {
+		label("CPU");
+		printf("%s\n", format_timespan(buf, sizeof(buf), cpu / 1000, USEC_PER_MSEC));
+	}
+}
+
 /* Prints the unit's processes under its control group, sub-groups as tree nodes. */
 static void
 print_cgroup(DBusConnection *bus, const char *unit, const struct props *p)
@@ -361,14 +407,24 @@ print_cgroup(DBusConnection *bus, const char *unit, const struct props *p)
 		goto out;
 	if (n > 0)
 		qsort(v, n, sizeof(*v), compare_procs);
-	label("Tasks");
-	printf("%zu\n", n);
+	print_resources(p, n);
 	if (!isempty(cg)) {
 		label("CGroup");
 		printf("%s\n", cg);
-	} else
+	} else {
 		/* No cgroup to read: the manager tracks the processes by process group. */
+		_cleanup_free_ char *why = NULL;
+		DBusError err;
+
+		dbus_error_init(&err);
+		if (bus_get_property_string(bus, MANAGER_PATH, MANAGER_IFACE, "CGroupFallbackReason",
+					    &why, &err) >= 0 && !isempty(why)) {
+			label("CGroup");
+			printf("none (%s)\n", why);
+		}
+		dbus_error_free(&err);
 		label("Processes");
+	}
 
 	for (size_t i = 0; i < n; i++) {
 		const char *rel = v[i].cgroup;

@@ -51,6 +51,7 @@ typedef int (*ctl_verb_fn)(DBusConnection *bus, int argc, char **argv);
 /* ctl-jobs.c */
 int verb_start(DBusConnection *bus, int argc, char **argv);
 int verb_kill(DBusConnection *bus, int argc, char **argv);
+int verb_set_property(DBusConnection *bus, int argc, char **argv);
 int verb_reset_failed(DBusConnection *bus, int argc, char **argv);
 int verb_daemon_reload(DBusConnection *bus, int argc, char **argv);
 int verb_is_active(DBusConnection *bus, int argc, char **argv);

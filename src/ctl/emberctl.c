@@ -49,6 +49,7 @@ static const struct verb {
 	{ "force-reload", 1, ARGS_ANY, verb_start },
 	{ "isolate", 1, 1, verb_start },
 	{ "kill", 1, ARGS_ANY, verb_kill },
+	{ "set-property", 2, ARGS_ANY, verb_set_property },
 	{ "reset-failed", 0, ARGS_ANY, verb_reset_failed },
 	{ "status", 0, ARGS_ANY, verb_status },
 	{ "show", 0, ARGS_ANY, verb_show },
@@ -93,6 +94,8 @@ help(void)
 	       "                                      if supported, otherwise restart\n"
 	       "  isolate UNIT                        Start one unit and stop all others\n"
 	       "  kill UNIT...                        Send signal to processes of a unit\n"
+	       "  set-property UNIT PROPERTY=VALUE... Set resource-control properties of a\n"
+	       "                                      unit at runtime\n"
 	       "  reset-failed [PATTERN...]           Reset failed state for all, one, or more\n"
 	       "                                      units\n\n"
 	       "Unit File Commands:\n"

@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 
+#include "core/cgroup-config.h"
 #include "core/cgroup.h"
 #include "core/event.h"
 #include "core/exec-directories.h"
@@ -86,6 +87,7 @@ static const char *const result_names[_SERVICE_RESULT_MAX] = {
 	[SERVICE_FAILURE_WATCHDOG] = "watchdog",
 	[SERVICE_FAILURE_START_LIMIT_HIT] = "start-limit-hit",
 	[SERVICE_SKIP_CONDITION] = "exec-condition",
+	[SERVICE_FAILURE_OOM_KILL] = "oom-kill",
 };
 
 const char *service_state_to_string(enum service_state s)
@@ -1593,6 +1595,27 @@ service_sub_state(const struct unit *u)
 	return state_names[SERVICE(u)->state];
 }
 
+/* memory.events counted an OOM kill in our cgroup: OOMPolicy= says what follows. */
+static void
+service_oom_kill(struct unit *u)
+{
+	struct service *s = SERVICE(u);
+	enum oom_policy policy = u->cgroup_context ? u->cgroup_context->oom_policy : OOM_POLICY_STOP;
+
+	unit_log_event(u, LOG_WARNING, "A process of this unit has been killed by the OOM killer.");
+	if (policy == OOM_POLICY_CONTINUE)
+		return;
+	if (s->result == SERVICE_SUCCESS)
+		s->result = SERVICE_FAILURE_OOM_KILL;
+	if (policy == OOM_POLICY_KILL) {
+		unit_cgroup_kill(u, SIGKILL);
+		return;
+	}
+	if (s->state == SERVICE_RUNNING || s->state == SERVICE_START ||
+	    s->state == SERVICE_START_POST || s->state == SERVICE_RELOAD)
+		service_enter_stop(s, SERVICE_FAILURE_OOM_KILL);
+}
+
 static pid_t service_main_pid(const struct unit *u) { return SERVICE(u)->main_pid; }
 static pid_t service_control_pid(const struct unit *u) { return SERVICE(u)->control_pid; }
 static const char *service_result(const struct unit *u) { return result_names[SERVICE(u)->result]; }
@@ -1667,6 +1690,7 @@ const struct unit_vtable service_vtable = {
 	.reset_config = service_reset_config,
 	.sigchld = service_sigchld,
 	.notify_message = service_notify_message,
+	.oom_kill = service_oom_kill,
 	.serialize = service_serialize,
 	.deserialize_item = service_deserialize_item,
 	.active_state = service_active_state,

@@ -76,6 +76,7 @@ enum service_result {
 	SERVICE_FAILURE_WATCHDOG,
 	SERVICE_FAILURE_START_LIMIT_HIT,
 	SERVICE_SKIP_CONDITION,
+	SERVICE_FAILURE_OOM_KILL,   /* the kernel's OOM killer hit a process of ours */
 	_SERVICE_RESULT_MAX,
 };
 

@@ -43,6 +43,8 @@ struct unit_vtable {
 	 * keep). */
 	void (*notify_message)(struct unit *u, pid_t pid, uid_t uid, char **tags, int *fds,
 			       size_t n_fds);
+	/* The kernel's OOM killer killed a process in the unit's cgroup (memory.events). */
+	void (*oom_kill)(struct unit *u);
 	/* A unit this one triggers (Triggers=) changed state. */
 	void (*trigger_notify)(struct unit *u, struct unit *triggered);
 	int (*serialize)(struct unit *u, FILE *f);

@@ -189,6 +189,20 @@ else
 		log_has "TasksMax= not applied: the pids controller is not available"
 fi
 
+# Runtime changes.
+check_eq "set-property MemoryMax=32M" 0 "$(ctl_rc set-property limited.service MemoryMax=32M)"
+check_eq "MemoryMax reads back" 33554432 "$(prop limited.service MemoryMax)"
+check_eq "set-property TasksMax=40" 0 "$(ctl_rc set-property limited.service TasksMax=40)"
+check_not "a bad value is refused" test "$(ctl_rc set-property limited.service MemoryMax=lots)" = 0
+check "  with a message naming it" grep -q "Invalid value for MemoryMax: lots" \
+	<(ctl set-property limited.service MemoryMax=lots 2>&1)
+check_not "an unknown property is refused" test "$(ctl_rc set-property limited.service NoSuch=1)" = 0
+check_eq "MemoryMax unchanged by the refused calls" 33554432 "$(prop limited.service MemoryMax)"
+status=$(ctl status limited.service 2>&1 || true)
+check "status shows the cgroup" grep -qF "CGroup: $rel/system.slice/limited.service" <<<"$status"
+check "status shows the task count" grep -qE "Tasks: 1( |$)" <<<"$status"
+check "status lists the process under the cgroup" grep -qF "/bin/sleep 1008.25" <<<"$status"
+
 ctl stop limited.service nested.service >/dev/null
 kill -s RTMIN+4 "$E"
 check "the namespace's PID 1 is gone" wait_until -n 600 test ! -e "/proc/$E"
@@ -197,4 +211,19 @@ wait "$UNSHARE_PID" 2>/dev/null || true
 UNSHARE_PID=
 check_eq "ember removed its tree on the way out" "" "$(cd "$CG" && find . -mindepth 1 -type d | sort | tr '\n' ' ')"
 E=
+
+# A debug instance in the root cgroup of a hierarchy it does not own falls back to process
+# groups, and says so.
+if [[ $(sed -n 's/^0:://p' /proc/self/cgroup) == / ]]; then
+	LOG=$WORK/debug.log
+	RT=$WORK/rt-debug
+	mkdir -p "$RT"
+	start_ember
+	check_eq "the debug instance starts nested.service" 0 "$(ctl_rc start nested.service)"
+	check "status says why there is no cgroup" grep -qF \
+		"CGroup: none (ember runs in the root cgroup of a hierarchy it does not own" \
+		<(ctl status nested.service 2>&1)
+	check_eq "ControlGroup is empty" "" "$(prop nested.service ControlGroup)"
+	stop_ember
+fi
 it_finish
