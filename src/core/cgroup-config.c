@@ -393,13 +393,25 @@ set_knob(struct unit *u, const char *controller, const char *directive, const ch
 			       value, file, strerror(-r));
 }
 
+/* An unset knob gets the kernel's default back (a set-property "MemoryMax=" lifts a limit);
+ * quietly, and only where the controller exists. */
+static void
+reset_knob(struct unit *u, const char *controller, const char *file, const char *value)
+{
+	if (has_controller(u, controller))
+		(void)unit_cgroup_write(u, file, value);
+}
+
 static void
 set_memory(struct unit *u, const char *directive, const char *file, uint64_t v)
 {
 	char buf[32];
 
-	if (v == CGROUP_LIMIT_UNSET)
+	if (v == CGROUP_LIMIT_UNSET) {
+		reset_knob(u, "memory", file,
+			   streq(file, "memory.min") || streq(file, "memory.low") ? "0" : "max");
 		return;
+	}
 	format_limit(buf, sizeof(buf), v);
 	set_knob(u, "memory", directive, file, buf);
 }
@@ -487,7 +499,8 @@ unit_cgroup_apply(struct unit *u)
 		if (w != CGROUP_LIMIT_UNSET) {
 			snprintf(buf, sizeof(buf), "%llu", (unsigned long long)w);
 			set_knob(u, "cpu", "CPUWeight", "cpu.weight", buf);
-		}
+		} else
+			reset_knob(u, "cpu", "cpu.weight", "100");
 	}
 	if (c->cpu_quota_per_sec != USEC_INFINITY) {
 		usec_t period = c->cpu_quota_period ? c->cpu_quota_period : 100 * USEC_PER_MSEC;
@@ -496,13 +509,15 @@ unit_cgroup_apply(struct unit *u)
 			 (unsigned long long)(c->cpu_quota_per_sec * period / USEC_PER_SEC),
 			 (unsigned long long)period);
 		set_knob(u, "cpu", "CPUQuota", "cpu.max", buf);
-	}
+	} else
+		reset_knob(u, "cpu", "cpu.max", "max");
 	if (c->allowed_cpus)
 		set_knob(u, "cpuset", "AllowedCPUs", "cpuset.cpus", c->allowed_cpus);
 	if (c->io_weight != CGROUP_LIMIT_UNSET) {
 		snprintf(buf, sizeof(buf), "default %llu", (unsigned long long)c->io_weight);
 		set_knob(u, "io", "IOWeight", "io.weight", buf);
-	}
+	} else
+		reset_knob(u, "io", "io.weight", "default 100");
 	set_io_devices(u, "IODeviceWeight", c->io_device_weight, NULL);
 	set_io_devices(u, "IOReadBandwidthMax", c->io_read_bandwidth, "rbps");
 	set_io_devices(u, "IOWriteBandwidthMax", c->io_write_bandwidth, "wbps");

@@ -329,6 +329,12 @@ cgroup_mount_point(const struct manager *m)
 }
 
 const char *
+cgroup_base(const struct manager *m)
+{
+	return cgroup_mode(m) == CGROUP_MODE_UNIFIED ? m->cgroup->base : NULL;
+}
+
+const char *
 cgroup_controllers(const struct manager *m)
 {
 	return cgroup_mode(m) == CGROUP_MODE_UNIFIED ? m->cgroup->controllers : "";
@@ -470,6 +476,17 @@ unit_cgroup_realize(struct unit *u)
 		return 0;
 	if (r < 0)
 		return r;
+	/* The slices above first, so that their own settings are written (system.slice is
+	 * active from the start and never gets a start job to do it). */
+	{
+		struct unit *slice = unit_slice(u);
+
+		if (slice && !slice->cgroup_path) {
+			r = unit_cgroup_realize(slice);
+			if (r < 0)
+				return r;
+		}
+	}
 	if (u->cgroup_path && !streq(u->cgroup_path, rel)) {
 		/* Slice= changed by a daemon-reload: the new place from now on. */
 		unit_cgroup_prune(u);
@@ -479,7 +496,7 @@ unit_cgroup_realize(struct unit *u)
 		return -ENAMETOOLONG;
 	/* Every level below the base, parents first; a new slice gets the controllers. */
 	base_len = strlen(c->mount) + strlen(c->base);
-	for (char *p = dir + base_len + 1;;) {
+	for (char *p = dir + base_len + 1; strlen(dir) > base_len;) {
 		char *slash = strchr(p, '/');
 
 		if (slash)

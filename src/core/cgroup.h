@@ -38,6 +38,8 @@ enum cgroup_mode cgroup_mode(const struct manager *m);
 const char *cgroup_fallback_reason(const struct manager *m);
 /* Where the v2 hierarchy is mounted (NULL without one). */
 const char *cgroup_mount_point(const struct manager *m);
+/* The manager's base cgroup relative to the mount ("" for the root), NULL without a tree. */
+const char *cgroup_base(const struct manager *m);
 /* The controllers enabled for units ("cpu io memory pids"), "" if none. */
 const char *cgroup_controllers(const struct manager *m);
 

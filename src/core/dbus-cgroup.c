@@ -99,6 +99,8 @@ get_tasks_max(DBusMessageIter *it, void *object, const struct bus_property *p)
 
 	if (unit_cgroup_read_u64(U(object), "pids.max", &v) == 0)
 		return bus_append_u64(it, v);
+	if (c && c->tasks_max_scale)
+		return bus_append_u64(it, UINT64_MAX); /* a share of pid_max, not applied here */
 	v = c ? c->tasks_max : CGROUP_LIMIT_UNSET;
 	return bus_append_u64(it, v == CGROUP_LIMIT_UNSET ? UINT64_MAX : v);
 }
@@ -166,8 +168,8 @@ const struct bus_property bus_cgroup_properties[] = {
 /* SetUnitProperties/SetProperties: a(sv) from systemctl set-property (typed, as systemd
  * defines each property) or from emberctl (every value a string in unit-file syntax). Each
  * becomes "Key=value" for unit_set_property(), which parses it like the unit file would. */
-static int
-property_assignment(const char *name, DBusMessageIter *v, char **ret)
+int
+bus_property_assignment(const char *name, DBusMessageIter *v, char **ret)
 {
 	int type = dbus_message_iter_get_arg_type(v);
 	dbus_uint64_t t;
@@ -218,7 +220,7 @@ bus_unit_set_properties(struct bus_call *c, struct unit *u, DBusMessageIter *arr
 		if (dbus_message_iter_get_arg_type(&st) != DBUS_TYPE_VARIANT)
 			return bus_call_error(c, DBUS_ERROR_INVALID_ARGS, "Expected a(sv).");
 		dbus_message_iter_recurse(&st, &v);
-		r = property_assignment(name, &v, &assignment);
+		r = bus_property_assignment(name, &v, &assignment);
 		if (r == -ENOMEM)
 			return r;
 		if (r < 0)

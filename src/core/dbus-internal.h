@@ -215,6 +215,12 @@ int bus_method_kill_unit(struct bus_call *c);
 int bus_method_set_unit_properties(struct bus_call *c);
 /* Applies an a(sv) of cgroup properties to u at runtime (dbus-cgroup.c). */
 int bus_unit_set_properties(struct bus_call *c, struct unit *u, DBusMessageIter *array);
+/* A typed property value (s, b, t) as "Key=value" in unit-file syntax; -EINVAL for other
+ * types (dbus-cgroup.c). */
+int bus_property_assignment(const char *name, DBusMessageIter *v, char **ret);
+int bus_method_start_transient_unit(struct bus_call *c);
+/* /org/freedesktop/systemd1/unit/self: the unit pid belongs to; -ENOENT if none. */
+int bus_unit_object_for_pid(struct manager *m, pid_t pid, struct bus_object *o);
 int bus_method_reset_failed_unit(struct bus_call *c);
 int bus_method_reset_failed(struct bus_call *c);
 int bus_method_get_unit_processes(struct bus_call *c);

@@ -206,6 +206,7 @@ static const struct bus_method manager_methods[] = {
 	{ "ReloadOrTryRestartUnit", "ss", "o", bus_method_reload_or_try_restart_unit },
 	{ "KillUnit", "ssi", "", bus_method_kill_unit },
 	{ "SetUnitProperties", "sba(sv)", "", bus_method_set_unit_properties },
+	{ "StartTransientUnit", "ssa(sv)a(sa(sv))", "o", bus_method_start_transient_unit },
 	{ "ResetFailedUnit", "s", "", bus_method_reset_failed_unit },
 	{ "ResetFailed", "", "", bus_method_reset_failed },
 	{ "GetUnitProcesses", "s", "a(sus)", bus_method_get_unit_processes },
@@ -255,9 +256,12 @@ get_version(DBusMessageIter *it, void *object, const struct bus_property *p)
 static bool
 get_control_group(DBusMessageIter *it, void *object, const struct bus_property *p)
 {
-	const char *mount = cgroup_mount_point(M(object));
+	const char *base = cgroup_base(M(object));
+	_cleanup_free_ char *s = base ? strjoin(base, "/init.scope") : NULL;
 
-	return bus_append_string(it, mount ? "/init.scope" : "");
+	if (base && !s)
+		return false;
+	return bus_append_string(it, s ? s : "");
 }
 
 static bool

@@ -576,6 +576,19 @@ phantom_new(struct manager *m, const char *name, struct bus_object *o)
 }
 
 int
+bus_unit_object_for_pid(struct manager *m, pid_t pid, struct bus_object *o)
+{
+	struct unit *u = pid > 0 ? manager_get_unit_by_pid(m, pid) : NULL;
+
+	if (!u)
+		return -ENOENT;
+	o->data = u;
+	o->interfaces[0] = &bus_unit_interface;
+	o->interfaces[1] = type_interface(u);
+	return 0;
+}
+
+int
 bus_unit_object_find(struct manager *m, const char *path, struct bus_object *o)
 {
 	const char *label = startswith(path, BUS_UNIT_PREFIX);

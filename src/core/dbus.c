@@ -443,7 +443,10 @@ route_call(struct bus_call *c)
 				      "This connection only serves " BUS_NAME ".");
 	if (!path)
 		return bus_call_error(c, DBUS_ERROR_UNKNOWN_OBJECT, "No object path.");
-	if (startswith(path, BUS_UNIT_PREFIX))
+	if (streq(path, BUS_UNIT_PREFIX "self"))
+		/* The caller's own unit, found by its PID (systemd-run asks for its scope). */
+		r = bus_unit_object_for_pid(m, bus_client_pid(c->client), &o);
+	else if (startswith(path, BUS_UNIT_PREFIX))
 		r = bus_unit_object_find(m, path, &o);
 	else if (startswith(path, BUS_JOB_PREFIX))
 		r = bus_job_object_find(m, path, &o);

@@ -125,6 +125,7 @@ struct unit {
 	bool ignore_on_isolate;
 	bool perpetual;      /* never stopped: -.slice, init.scope */
 	bool ephemeral;      /* made for one connection; freed once done (unit_may_gc) */
+	bool transient;      /* made through the API (StartTransientUnit), not from a file */
 	usec_t job_timeout;  /* JobTimeoutSec=, USEC_INFINITY = none */
 	struct ratelimit start_limit;
 	int success_action;  /* enum manager_objective to reach when the unit succeeds, 0 = none */

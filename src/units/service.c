@@ -1434,7 +1434,11 @@ service_kill(struct unit *u, const char *whom, int sig, char **error)
 			any = true;
 		if (s->control_pid > 0 && kill(s->control_pid, sig) == 0)
 			any = true;
-		if (s->main_exec_pid > 0 && kill(-s->main_exec_pid, sig) == 0)
+		if (u->cgroup_path) {
+			/* Everything in the cgroup, a setsid'd child too. */
+			if (unit_cgroup_kill(u, sig) > 0)
+				any = true;
+		} else if (s->main_exec_pid > 0 && kill(-s->main_exec_pid, sig) == 0)
 			any = true;
 		if (!any)
 			*error = strdup("No process to kill");

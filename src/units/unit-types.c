@@ -8,4 +8,5 @@ const struct unit_vtable *const unit_vtables[_UNIT_TYPE_MAX] = {
 	[UNIT_TARGET] = &target_vtable,
 	[UNIT_SOCKET] = &socket_vtable,
 	[UNIT_SLICE] = &slice_vtable,
+	[UNIT_SCOPE] = &scope_vtable,
 };

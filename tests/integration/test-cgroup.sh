@@ -232,6 +232,43 @@ UNSHARE_PID=
 check_eq "ember removed its tree on the way out" "" "$(cd "$CG" && find . -mindepth 1 -type d | sort | tr '\n' ' ')"
 E=
 
+# Scopes: an unmodified systemd-run --scope asks a user manager (in a delegated cgroup)
+# for a transient scope over its own PID, then execs the command in it.
+if command -v systemd-run >/dev/null; then
+	CGU=$CG-user
+	mkdir -p "$CGU" "$WORK/xdg/systemd"
+	cat >"$WORK/ember-in-cg" <<EOS
+#!/bin/sh
+echo \$\$ >"$CGU/cgroup.procs"
+exec "$EMBER" "\$@"
+EOS
+	chmod +x "$WORK/ember-in-cg"
+	LOG=$WORK/user.log
+	RT=$WORK/rt-user
+	mkdir -p "$RT"
+	EMBER=$WORK/ember-in-cg start_ember
+	ln -sf "$RT/private" "$WORK/xdg/systemd/private"
+	XDG_RUNTIME_DIR=$WORK/xdg systemd-run --user --scope -p Description=probe \
+		sh -c "cat /proc/self/cgroup >$M/scope.cg; exec sleep 1011.25" >"$WORK/run.out" 2>&1 &
+	RUN_PID=$!
+	scope_active() { ctl list-units --no-legend --type=scope 2>/dev/null | grep -q 'run-.*\.scope.*active'; }
+	check "systemd-run --scope made a running scope" wait_until scope_active
+	scope=$(ctl list-units --no-legend --type=scope | awk '{print $1 == "●" ? $2 : $1}' | head -n 1)
+	check "the command runs in the scope's cgroup" wait_until grep -q "^0::${CGU#"$CGMOUNT"}/app.slice/$scope\$" "$M/scope.cg"
+	check_eq "Description came with it" probe "$(prop "$scope" Description)"
+	sl=$(wait_pid "sleep 1011.25")
+	check_eq "emberctl stop on the scope" 0 "$(ctl_rc stop "$scope")"
+	check "its process is gone" wait_until test ! -e "/proc/$sl"
+	check "systemd-run returned" wait_until proc_gone "$RUN_PID"
+	check "the scope is gone once done" wait_until eval '! scope_active'
+	check "only scopes can be transient" grep -q "only .scope" \
+		<(XDG_RUNTIME_DIR=$WORK/xdg systemd-run --user --unit=x.service true 2>&1)
+	stop_ember
+	while read -r d; do rmdir "$d" 2>/dev/null; done < <(find "$CGU" -depth -type d)
+else
+	echo "SKIP: systemd-run is not installed; scopes not tested"
+fi
+
 # A debug instance in the root cgroup of a hierarchy it does not own falls back to process
 # groups, and says so.
 if [[ $(sed -n 's/^0:://p' /proc/self/cgroup) == / ]]; then
