@@ -799,6 +799,9 @@ on_inotify(struct event_source *s, int fd, uint32_t revents, void *userdata)
 			if (u->vtable->sigchld)
 				u->vtable->sigchld(u, 0, 0, 0); /* "look again": the group is gone */
 			unit_cgroup_prune(u);
+			/* A unit left down with stragglers (KillMode=none) may go now. */
+			if (unit_inactive_or_failed(unit_active_state(u)))
+				unit_add_to_gc_queue(u);
 		}
 	}
 	return 0;

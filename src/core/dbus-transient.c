@@ -52,7 +52,7 @@ static int
 apply_property(struct bus_call *c, struct unit *u, const char *name, DBusMessageIter *v)
 {
 	_cleanup_free_ char *assignment = NULL;
-	const char *eq;
+	char *eq;
 	int r;
 
 	if (streq(name, "PIDs"))
@@ -64,10 +64,12 @@ apply_property(struct bus_call *c, struct unit *u, const char *name, DBusMessage
 		log_unit_info(u, "Transient property %s has a type ember does not take; ignored.", name);
 		return 1;
 	}
+	/* The key the value became: CPUQuotaPerSecUSec arrives as CPUQuota=. */
 	eq = strchr(assignment, '=');
+	*eq = 0;
 	r = directive_apply(u, "transient", 0,
-			    streq(name, "Description") || streq(name, "CollectMode") ? "Unit" :
-			    u->vtable->section, name, eq + 1);
+			    streq(assignment, "Description") || streq(assignment, "CollectMode") ?
+			    "Unit" : u->vtable->section, assignment, eq + 1);
 	return r == -ENOMEM ? r : 1;
 }
 
@@ -92,8 +94,14 @@ bus_method_start_transient_unit(struct bus_call *c)
 				      "Transient units of this type are not supported yet (only .scope): %s",
 				      name);
 	u = manager_get_unit(c->manager, name);
-	if (u && (u->load_state != UNIT_STUB || u->job ||
-		  !unit_inactive_or_failed(unit_active_state(u))))
+	if (u && !u->transient && !u->job && unit_inactive_or_failed(unit_active_state(u))) {
+		/* Only named so far (After=foo.scope loads it, and as a file-less scope it
+		 * failed to load): it becomes the transient unit now. */
+		u->load_state = UNIT_STUB;
+		u->load_error = mfree(u->load_error);
+		unit_add_to_load_queue(u);
+	} else if (u && (u->load_state != UNIT_STUB || u->job ||
+			 !unit_inactive_or_failed(unit_active_state(u))))
 		return bus_call_error(c, BUS_ERROR_UNIT_EXISTS, "Unit %s already exists.", name);
 	r = manager_load_unit(c->manager, name, &u);
 	if (r == -ENOMEM)

@@ -201,6 +201,7 @@ scope_start(struct unit *u)
 	if (moved == 0) {
 		unit_log_event(u, LOG_ERR, "No process to put in the scope.");
 		enter_dead(s, SCOPE_FAILURE_RESOURCES);
+		unit_cgroup_prune(u);
 		return -ECANCELED;
 	}
 	scope_set_state(s, SCOPE_RUNNING);
