@@ -171,8 +171,14 @@ void exec_context_done(struct exec_context *c);
 struct manager_defaults;
 int exec_context_apply_defaults(struct exec_context *c, const struct manager_defaults *d);
 
-/* Forks and execs command. The child does every setup step, then execve(); the parent
- * never blocks. Returns 0 with *ret filled, or -errno if fork/pipe failed. */
+/* Reads EMBER_SPAWN from the environment, once at start-up: "fork" makes every spawn
+ * use fork() instead of the shared-memory clone (spawn.c). Optional: without it, spawns
+ * clone where that is safe. */
+void exec_spawn_init(void);
+/* Starts a child that runs command. The child does every setup step, then execve(); the
+ * parent returns once the child has exec'd or exited (shared-memory clone) or right
+ * after fork(), and never asks NSS. Returns 0 with *ret filled, or -errno if no child
+ * or pipe could be made. */
 int exec_spawn(const struct exec_command *command, const struct exec_context *ctx,
 	       const struct exec_params *params, struct exec_spawn *ret);
 /* After the child was reaped: reads its report, if any (non-blocking), closes status_fd.

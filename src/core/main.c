@@ -299,6 +299,7 @@ main(int argc, char *argv[])
 
 	log_set_ident("ember");
 	log_parse_environment();
+	exec_spawn_init();
 	if (getpid() == 1) {
 		install_crash_handler();
 		/* Ctrl-Alt-Del becomes SIGINT to us (ctrl-alt-del.target), not a hard reboot. */

@@ -42,19 +42,23 @@ void
 child_directories_env(struct child *ch)
 {
 	for (int t = 0; t < _EXEC_DIRECTORY_MAX; t++) {
-		_cleanup_strv_free_ char **paths = NULL;
-		_cleanup_free_ char *joined = NULL;
+		char **paths = NULL, *joined = NULL, *kv;
 		int r;
 
+		/* Freed before anything can fail: the child's heap may be the manager's. */
 		r = exec_directories_paths_of(ch->ctx, t, ch->params->user_manager, &paths);
+		if (r >= 0 && paths) {
+			joined = strv_join(paths, ":");
+			r = joined ? 0 : -ENOMEM;
+		}
+		strv_free(paths);
 		if (r == -ENOMEM)
 			child_oom(ch, EXEC_STEP_ENVIRONMENT);
-		if (r < 0 || !paths)
-			continue; /* no root: step directories fails and says why */
-		joined = strv_join(paths, ":");
 		if (!joined)
-			child_oom(ch, EXEC_STEP_ENVIRONMENT);
-		env_replace(ch, strjoin(exec_directory_env_name(t), "=", joined));
+			continue; /* no root: step directories fails and says why */
+		kv = strjoin(exec_directory_env_name(t), "=", joined);
+		free(joined);
+		env_replace(ch, kv);
 	}
 }
 
@@ -96,12 +100,14 @@ fail_at(struct child *ch, const char *path, const char *component, int error)
 static int
 open_or_make(struct child *ch, const char *path, mode_t mode, bool *created)
 {
-	_cleanup_free_ char *prefix = strdup(path);
-	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	char *p;
+	char *prefix = NULL, *p;
+	int fd;
 
+	child_hold(ch, EXEC_STEP_DIRECTORIES, &prefix, child_hold_free);
+	prefix = strdup(path);
 	if (!prefix)
 		child_oom(ch, EXEC_STEP_DIRECTORIES);
+	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		child_fail(ch, EXEC_STEP_DIRECTORIES, errno, "/");
 	*created = false;
@@ -127,6 +133,7 @@ open_or_make(struct child *ch, const char *path, mode_t mode, bool *created)
 		p[l] = saved;
 		p += l;
 	}
+	child_release(ch, &prefix);
 	return fd;
 }
 
@@ -175,11 +182,12 @@ step_directories(struct child *ch)
 	if (ch->has_gid)
 		owner.gid = ch->gid;
 	for (int t = 0; t < _EXEC_DIRECTORY_MAX; t++) {
-		_cleanup_strv_free_ char **paths = NULL;
+		char **paths = NULL;
 		int r;
 
 		if (!d->paths[t])
 			continue;
+		child_hold(ch, EXEC_STEP_DIRECTORIES, &paths, child_hold_strv_free);
 		r = exec_directories_paths_of(ch->ctx, t, ch->params->user_manager, &paths);
 		if (r == -ENXIO)
 			child_fail(ch, EXEC_STEP_DIRECTORIES, 0, "%s=: %s is not set",
@@ -192,5 +200,6 @@ step_directories(struct child *ch)
 			make_directory(ch, *p, d->mode[t],
 				       chown_wanted && t != EXEC_DIRECTORY_CONFIGURATION ? &owner :
 											  NULL);
+		child_release(ch, &paths);
 	}
 }

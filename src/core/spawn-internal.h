@@ -9,7 +9,25 @@
 #include "macro.h"
 
 /* Shared by the child's setup steps: spawn.c runs them in order, spawn-*.c hold the
- * sandbox steps. Only ever used in the forked child. */
+ * sandbox steps. Only ever used in the child.
+ *
+ * The child usually shares the manager's memory until it execs (spawn.c: clone() with
+ * CLONE_VM | CLONE_VFORK): what it allocates is allocated in the manager's heap, and
+ * the manager frees it once the child has exec'd or exited. So every allocation a step
+ * makes must be reachable from struct child whenever the child may end: either a field
+ * below (env, argv, ...), or held with child_hold() while a step that may still fail
+ * (child_fail() _exit()s at once, no cleanup runs) keeps a temporary. Steps may also
+ * free a temporary themselves before they fail. The steps must not change anything else
+ * the manager keeps: no static or global variable, no stdio stream, no environ, no
+ * signal handler of the manager's (the child has its own table), only _exit(). */
+
+/* A step's temporary allocation: release(where) frees what *where points to and clears
+ * it; memory only (the child's fds and mounts are not the manager's to close). */
+struct child_hold {
+	void *where;
+	void (*release)(void *where);
+};
+#define CHILD_HOLDS_MAX 8
 
 /* Everything the child's steps share. */
 struct child {
@@ -32,7 +50,22 @@ struct child {
 
 	char **env;
 	char **argv;
+	char *exec_path;        /* the program found in $PATH, if it had no '/' */
+	void *seccomp_program;  /* step seccomp's instruction buffer, never freed behind a filter */
+
+	struct child_hold holds[CHILD_HOLDS_MAX];
+	size_t n_holds;
 };
+
+/* Registers where (the address of a step's local pointer, or of a struct) for release()
+ * should the child end before child_release(ch, where). Nested holds are released last
+ * first; the registry is small, more than CHILD_HOLDS_MAX at once fails the step. */
+void child_hold(struct child *ch, enum exec_step step, void *where, void (*release)(void *));
+/* Runs the release of the latest hold, which must be where, and forgets it. */
+void child_release(struct child *ch, void *where);
+/* Release functions for child_hold(): where is a char ** (or any T **), a char ***. */
+void child_hold_free(void *where);
+void child_hold_strv_free(void *where);
 
 /* Reports the failed step through the status pipe and _exit()s; never returns. */
 _noreturn_ _printf_(4, 5) void child_fail(struct child *ch, enum exec_step step, int error,

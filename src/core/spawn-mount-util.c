@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Mount helpers for the namespace step (spawn-namespace.h). Only ever run in the forked
- * child, inside its own mount namespace: nothing here touches the manager's mounts. */
+/* Mount helpers for the namespace step (spawn-namespace.h). Only ever run in the child,
+ * inside its own mount namespace: nothing here touches the manager's mounts. Whatever a
+ * helper allocates it frees before it returns, also on errors: the child's heap may be
+ * the manager's (spawn.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -209,12 +211,12 @@ skipped(const char *mount_point, const char *top, char *const *skip)
 }
 
 int
-mount_read_only_tree(const char *path, char *const *skip, const char **failed)
+mount_read_only_tree(const char *path, char *const *skip, char *failed, size_t size)
 {
 	struct mnt_table t;
 	int r = mnt_table_read(&t);
 
-	*failed = path;
+	snprintf(failed, size, "%s", path);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < t.n && r >= 0; i++) {
@@ -227,7 +229,7 @@ mount_read_only_tree(const char *path, char *const *skip, const char **failed)
 		if (r == -ENOENT) /* gone meanwhile (an automount expiring, say) */
 			r = 0;
 		if (r < 0)
-			*failed = strdup(m->path) ?: path;
+			snprintf(failed, size, "%s", m->path);
 	}
 	mnt_table_done(&t);
 	return r;

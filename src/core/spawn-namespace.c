@@ -68,13 +68,33 @@ struct ns_entry {
 	const char *defaults, *options; /* NS_TMPFS; options is procfs data for NS_PROCFS */
 };
 
+/* Everything the step allocates hangs off the plan, held for the whole step: if it fails,
+ * the manager frees it (spawn-internal.h). */
 struct ns_plan {
 	struct child *ch;
 	const char *root;      /* canonical RootDirectory=, "/" without */
+	char *root_buf;        /* root when it is RootDirectory= */
 	struct ns_entry *e;
 	size_t n;
 	char **paths;          /* every live entry's path, for the access pass */
+	struct mnt_table snapshot; /* the mounts after the content pass */
+	char proc_data[64];    /* the options of a new procfs */
 };
+
+/* Memory only: the bind sources' fds are the child's, closed by step_namespace(). */
+static void
+ns_plan_free(void *where)
+{
+	struct ns_plan *p = where;
+
+	for (size_t i = 0; i < p->n; i++)
+		free(p->e[i].path);
+	p->e = mfree(p->e);
+	p->n = 0;
+	p->paths = strv_free(p->paths);
+	p->root_buf = mfree(p->root_buf);
+	mnt_table_done(&p->snapshot);
+}
 
 static _noreturn_ _printf_(4, 5) void
 ns_fail(struct ns_plan *p, int error, const struct ns_entry *e, const char *fmt, ...)
@@ -224,7 +244,6 @@ plan_kernel(struct ns_plan *p, const struct exec_namespace *n)
 static void
 plan_api(struct ns_plan *p, const struct exec_namespace *n)
 {
-	static char proc_data[64];
 	struct ns_entry *e;
 
 	if (n->private_tmp) {
@@ -239,7 +258,7 @@ plan_api(struct ns_plan *p, const struct exec_namespace *n)
 	if (n->private_network && n->private_mounts != 0)
 		ns_add(p, NS_SYSFS, ACCESS_KEEP, "PrivateNetwork=", "/sys", true, false);
 	if (n->protect_proc != PROTECT_PROC_DEFAULT || n->proc_subset != PROC_SUBSET_ALL) {
-		snprintf(proc_data, sizeof(proc_data), "%s%s%s",
+		snprintf(p->proc_data, sizeof(p->proc_data), "%s%s%s",
 			 n->protect_proc != PROTECT_PROC_DEFAULT ? "hidepid=" : "",
 			 n->protect_proc != PROTECT_PROC_DEFAULT ?
 				 protect_proc_to_string(n->protect_proc) : "",
@@ -249,14 +268,14 @@ plan_api(struct ns_plan *p, const struct exec_namespace *n)
 		e = ns_add(p, NS_PROCFS, ACCESS_KEEP,
 			   n->protect_proc != PROTECT_PROC_DEFAULT ? "ProtectProc=" : "ProcSubset=",
 			   "/proc", true, false);
-		e->options = proc_data;
+		e->options = p->proc_data;
 	}
 }
 
 static void
 plan_user(struct ns_plan *p, const struct exec_namespace *n)
 {
-	_cleanup_strv_free_ char **dirs = NULL;
+	char **dirs = NULL;
 	struct ns_entry *e;
 	int r;
 
@@ -265,10 +284,12 @@ plan_user(struct ns_plan *p, const struct exec_namespace *n)
 	ns_add_user_paths(p, n->inaccessible_paths, NS_INACCESSIBLE, ACCESS_KEEP,
 			  "InaccessiblePaths=");
 	/* RuntimeDirectory= and friends stay writable whatever else is read-only. */
+	child_hold(p->ch, EXEC_STEP_NAMESPACE, &dirs, child_hold_strv_free);
 	r = exec_directories_paths(p->ch->ctx, p->ch->params->user_manager, &dirs);
 	if (r == -ENOMEM)
 		child_oom(p->ch, EXEC_STEP_NAMESPACE);
 	ns_add_user_paths(p, dirs, NS_ACCESS, ACCESS_RW, "RuntimeDirectory= and friends");
+	child_release(p->ch, &dirs);
 	for (size_t i = 0; i < n->n_tmpfs; i++) {
 		e = ns_add(p, NS_TMPFS, tmpfs_wants_ro(n->tmpfs[i].options) ? ACCESS_RO : ACCESS_KEEP,
 			   "TemporaryFileSystem=", n->tmpfs[i].path, true, false);
@@ -412,7 +433,7 @@ apply_access(struct ns_plan *p, struct ns_entry *first, struct ns_entry *last,
 	     const struct mnt_table *snapshot)
 {
 	struct ns_entry *e = access_winner(first, last);
-	const char *failed = NULL;
+	char failed[PATH_MAX] = "";
 	bool was_ro, all_optional = true;
 	int r;
 
@@ -434,9 +455,9 @@ apply_access(struct ns_plan *p, struct ns_entry *first, struct ns_entry *last,
 	case ACCESS_RO:
 		r = make_mount_point(e->path, snapshot, &was_ro);
 		if (r >= 0)
-			r = mount_read_only_tree(e->path, p->paths, &failed);
+			r = mount_read_only_tree(e->path, p->paths, failed, sizeof(failed));
 		if (r < 0)
-			ns_fail(p, -r, e, "making %s read-only", failed ? failed : e->path);
+			ns_fail(p, -r, e, "making %s read-only", failed[0] ? failed : e->path);
 		return;
 	case ACCESS_RO_TOP:
 		r = mount_set_read_only(e->path, true);
@@ -460,8 +481,9 @@ apply_access(struct ns_plan *p, struct ns_entry *first, struct ns_entry *last,
 static void
 apply_inaccessible(struct ns_plan *p, int staging[2])
 {
-	_cleanup_strv_free_ char **covered = NULL;
+	char **covered = NULL;
 
+	child_hold(p->ch, EXEC_STEP_NAMESPACE, &covered, child_hold_strv_free);
 	for (size_t i = 0; i < p->n; i++) {
 		struct ns_entry *e = &p->e[i];
 		bool hidden = false;
@@ -485,6 +507,7 @@ apply_inaccessible(struct ns_plan *p, int staging[2])
 		if (strv_extend(&covered, e->path) < 0)
 			child_oom(p->ch, EXEC_STEP_NAMESPACE);
 	}
+	child_release(p->ch, &covered);
 }
 
 static void
@@ -525,18 +548,17 @@ step_namespace(struct child *ch)
 {
 	const struct exec_sandbox *sb = ch->ctx->sandbox;
 	struct ns_plan p = { .ch = ch, .root = "/" };
-	struct mnt_table snapshot;
-	char *root = NULL;
 	int staging[2] = { -1, -1 }, r;
 
 	if (ch->is_privileged || !sb || !exec_namespace_needs_mounts(&sb->ns))
 		return;
+	child_hold(ch, EXEC_STEP_NAMESPACE, &p, ns_plan_free);
 	if (ch->ctx->root_directory) {
-		root = realpath(ch->ctx->root_directory, NULL);
-		if (!root)
+		p.root_buf = realpath(ch->ctx->root_directory, NULL);
+		if (!p.root_buf)
 			ns_fail(&p, errno, NULL, "resolving RootDirectory=%s",
 				ch->ctx->root_directory);
-		p.root = root;
+		p.root = p.root_buf;
 	}
 	if (unshare(CLONE_NEWNS) < 0)
 		ns_fail(&p, errno, NULL, "creating a mount namespace%s",
@@ -553,24 +575,19 @@ step_namespace(struct child *ch)
 		}
 	for (size_t i = 0; i < p.n; i++)
 		apply_content(&p, &p.e[i]);
-	r = mnt_table_read(&snapshot);
+	r = mnt_table_read(&p.snapshot);
 	if (r < 0)
 		ns_fail(&p, -r, NULL, "reading /proc/self/mountinfo");
 	for (size_t i = 0, j; i < p.n; i = j) {
 		for (j = i + 1; j < p.n && streq(p.e[j].path, p.e[i].path); j++)
 			;
-		apply_access(&p, &p.e[i], &p.e[j], &snapshot);
+		apply_access(&p, &p.e[i], &p.e[j], &p.snapshot);
 	}
-	mnt_table_done(&snapshot);
+	mnt_table_done(&p.snapshot);
 	apply_inaccessible(&p, staging);
 	mount_inaccessible_done(staging);
 	apply_propagation(&p);
-	/* The child execs soon: what the plan holds is not worth freeing one by one. */
-	for (size_t i = 0; i < p.n; i++) {
+	for (size_t i = 0; i < p.n; i++)
 		safe_close(p.e[i].source_fd);
-		free(p.e[i].path);
-	}
-	free(p.e);
-	strv_free(p.paths);
-	free(root);
+	child_release(ch, &p);
 }

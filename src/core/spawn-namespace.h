@@ -5,8 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Mount helpers of the namespace step (spawn-mount-util.c), used only in the forked child
- * by spawn-namespace.c. Functions return 0 or -errno. */
+/* Mount helpers of the namespace step (spawn-mount-util.c), used only in the child by
+ * spawn-namespace.c. Functions return 0 or -errno. */
 
 /* One line of /proc/self/mountinfo. */
 struct mnt {
@@ -43,9 +43,9 @@ int chase(const char *root, const char *path, char **ret);
 int mount_point_make(const char *path, bool as_file);
 
 /* Makes every mount at or below path read-only, except those at or below one of skip[]
- * (the paths of other entries, set up on their own). *failed names the mount point that
- * could not be remounted. */
-int mount_read_only_tree(const char *path, char *const *skip, const char **failed);
+ * (the paths of other entries, set up on their own). On failure, failed (size bytes)
+ * names the mount point that could not be remounted. */
+int mount_read_only_tree(const char *path, char *const *skip, char *failed, size_t size);
 /* Sets the read-only flag of the one mount at path, keeping its other flags. */
 int mount_set_read_only(const char *path, bool read_only);
 

@@ -117,6 +117,7 @@ cpu_affinity(struct child *ch, const struct exec_process *p)
 	if (sched_setaffinity(0, size, set) < 0) {
 		int error = errno;
 
+		CPU_FREE(set); /* the child's heap may be the manager's */
 		format_cpus(p, list, sizeof(list));
 		child_fail(ch, EXEC_STEP_CPU_AFFINITY, error, "CPUAffinity=%s%s", list,
 			   error == EINVAL ? " (none of these CPUs is usable)" : "");

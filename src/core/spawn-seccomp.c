@@ -36,11 +36,12 @@
 #include "core/spawn-internal.h"
 #include "core/syscall-table.h"
 
-/* A program being built; failed is set by running out of memory or of jump range. */
+/* A program being built; error is set by running out of memory (ENOMEM) or of room
+ * (E2BIG: too many instructions, a jump too far). One buffer serves every program. */
 struct bpf {
 	struct sock_filter *insn;
 	size_t n, cap;
-	bool failed;
+	int error;
 };
 
 static size_t
@@ -52,7 +53,7 @@ emit(struct bpf *b, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
 					realloc(b->insn, cap * sizeof(*v));
 
 		if (!v) {
-			b->failed = true;
+			b->error = cap > BPF_MAXINSNS ? E2BIG : ENOMEM;
 			return b->n;
 		}
 		b->insn = v;
@@ -69,7 +70,7 @@ jump_here(struct bpf *b, size_t at, bool true_branch)
 	size_t off = b->n - at - 1;
 
 	if (at >= b->n || off > 255) {
-		b->failed = true;
+		b->error = E2BIG;
 		return;
 	}
 	if (true_branch)
@@ -303,7 +304,7 @@ build_families(struct bpf *b, uint64_t families, bool allow)
 	size_t at = block_begin(b, "socket"), jumps[64], n = 0;
 
 	if (at == SIZE_MAX) {
-		b->failed = true;
+		b->error = EOPNOTSUPP;
 		return;
 	}
 	emit_load(b, off_arg(0));
@@ -379,12 +380,12 @@ build_filter(struct bpf *b, const struct exec_process *p)
 	}
 	map = malloc(bytes);
 	if (!map) {
-		b->failed = true;
+		b->error = ENOMEM;
 		return;
 	}
 	memcpy(map, p->syscall_filter, bytes);
 	if (syscall_group_foreach("@default", set_bit, map) < 0)
-		b->failed = true;
+		b->error = EINVAL;
 	emit_runs(b, map, bytes, SECCOMP_RET_ALLOW);
 	emit_ret(b, deny);
 	free(map);
@@ -420,22 +421,30 @@ build_archs(struct bpf *b, uint16_t allowed, bool x32_allowed)
 }
 
 static void
+hold_bpf(void *where)
+{
+	struct bpf *b = where;
+
+	b->insn = mfree(b->insn);
+}
+
+/* Installs the program and empties b for the next one. The buffer is kept, not freed:
+ * once a filter is in, the child must not call free() (spawn.c), and the last buffer is
+ * left to the parent (step_seccomp()). */
+static void
 install(struct child *ch, struct bpf *b, const char *what)
 {
-	struct sock_fprog prog;
+	struct sock_fprog prog = { .len = (unsigned short)b->n, .filter = b->insn };
 
-	if (b->failed)
-		child_fail(ch, EXEC_STEP_SECCOMP, b->insn ? E2BIG : ENOMEM,
-			   "building the %s filter", what);
-	prog = (struct sock_fprog) { .len = (unsigned short)b->n, .filter = b->insn };
+	if (b->error)
+		child_fail(ch, EXEC_STEP_SECCOMP, b->error, "building the %s filter", what);
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0) {
 		int error = errno;
 
 		child_fail(ch, EXEC_STEP_SECCOMP, error, "installing the %s filter%s", what,
 			   error == EINVAL ? " (does this kernel support seccomp filters?)" : "");
 	}
-	free(b->insn);
-	*b = (struct bpf) { 0 };
+	b->n = 0;
 }
 
 /* Filters comparing call numbers (everything but SystemCallArchitectures= alone). */
@@ -509,6 +518,7 @@ step_seccomp(struct child *ch)
 			   "(socketcall)");
 	imply_no_new_privs(ch);
 
+	child_hold(ch, EXEC_STEP_SECCOMP, &b, hold_bpf);
 	build_archs(&b, p->syscall_archs, allows_x32(p->syscall_archs));
 	install(ch, &b, "SystemCallArchitectures=");
 	if (forbidden_ns) {
@@ -547,4 +557,7 @@ step_seccomp(struct child *ch)
 		build_filter(&b, p);
 		install(ch, &b, "SystemCallFilter=");
 	}
+	/* No free() behind a filter: the buffer goes to the parent, like env and argv. */
+	ch->seccomp_program = TAKE_PTR(b.insn);
+	child_release(ch, &b);
 }

@@ -1,14 +1,60 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Forking a service process and setting up its execution environment (systemd.exec(5)).
+/* Starting a service process and setting up its execution environment (systemd.exec(5)).
  *
- * The parent only creates the status pipe and forks: it never blocks and never asks NSS.
- * The child runs the steps of enum exec_step in order; the first that fails writes one
+ * The parent only creates the status pipe and starts the child: it never asks NSS. The
+ * child runs the steps of enum exec_step in order; the first that fails writes one
  * struct exec_status_report to the pipe (a single write, smaller than PIPE_BUF, so it is
  * atomic) and _exit()s with EXEC_STEP_EXIT_BASE + step. A successful execve() closes the
  * pipe (O_CLOEXEC), so after the reap an empty pipe means the program started.
  *
- * The child may allocate and call into libc freely: the manager is single-threaded, so no
- * lock can be held across fork(). It must never return into the manager's code. */
+ * How the child is made. fork() copies the manager's page tables, and execve() throws
+ * the copy away again: that is most of a spawn's cost, and it grows with the manager.
+ * So where it is safe (spawn_shares_memory()), the child is made with clone(CLONE_VM |
+ * CLONE_VFORK) instead, like posix_spawn(): it runs on a stack of its own (spawn_stack())
+ * in the manager's memory, and the manager stays suspended in clone() until the child's
+ * execve() succeeded or it exited. What that asks of the child, and why it holds:
+ *   - Memory. The manager is single-threaded (checked: __libc_single_threaded) and does
+ *     nothing while the child runs, so the child may call malloc(): no lock is held, no
+ *     other thread touches the heap. But what it allocates lives on in the manager's heap
+ *     after execve(). Every allocation is therefore reachable from struct child (fields,
+ *     or child_hold() for a step's temporaries, spawn-internal.h) when the child may end,
+ *     and exec_spawn() frees it all once clone() returned (child_free_leftovers()). After
+ *     fork() the parent's struct child is untouched and there is nothing to free. Once
+ *     the seccomp filters are in (step seccomp, last), the child allocates nothing more:
+ *     a filter may kill it at a system call, which must never happen inside malloc().
+ *   - State. The child writes no global or static variable and uses no stdio stream: its
+ *     messages go through child_fail()'s vsnprintf() into its own stack buffer and one
+ *     write(2). It reads environ (PassEnvironment=) but never changes it, and ends with
+ *     _exit() only, so no atexit handler or stdio flush runs. Its signal handlers are a
+ *     copy (no CLONE_SIGHAND): step signals resets them without touching the manager's.
+ *     fds, cwd, root, umask, credentials, rlimits, namespaces, seccomp filters and the
+ *     OOM score are the child's own (no CLONE_FILES/CLONE_FS; the kernel keeps a vfork
+ *     child's oom_score_adj apart from its mm's other users).
+ *   - errno and the thread pointer are shared (CLONE_VM without CLONE_SETTLS): the child
+ *     sets the manager's errno. exec_spawn() saves and restores it around the clone, and
+ *     reads it only when clone() itself failed. glibc's raise() and abort() ask the kernel
+ *     for the thread id, so they hit the child, not the manager.
+ *   - Signals. All are blocked across clone(), so no handler of the manager's (PID 1's
+ *     crash handler, say) runs in the child before step signals resets them; a fault then
+ *     kills the child with the default action and the manager resumes.
+ *   - Waiting. The manager waits as long as the child's steps take, so spawns whose steps
+ *     may wait on something else take fork(): NSS (User=, Group=, SupplementaryGroups=,
+ *     WorkingDirectory=~ without User=), because its modules may talk to daemons, which
+ *     could in turn wait on the manager, load libraries into the shared address space and
+ *     keep fds in their static state that exist only in the child's fd table (a later
+ *     lookup in the next child would use whatever the manager has at those numbers);
+ *     terminals (StandardInput=tty waits for the terminal, an open() of a serial line
+ *     for carrier); file: standard I/O (an open() of a FIFO waits for the other end).
+ *     What remains can wait only on the file systems the steps touch (a hung NFS mount
+ *     stalls the manager as well as the child). EMBER_SPAWN=fork (read at start-up,
+ *     exec_spawn_init()) makes every spawn use fork().
+ *   - Sanitizers and valgrind. AddressSanitizer keeps its own view of every stack; a
+ *     child on a stack it does not know makes it report false errors, so builds with
+ *     ASan use fork(). valgrind runs clone(CLONE_VM | CLONE_VFORK) as a fork() onto the
+ *     given stack: the child then changes only its own copy, which the parent handles
+ *     like a fork()ed child's (nothing to free).
+ *
+ * The child must never return into the manager's code. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,12 +64,14 @@
 #include <linux/kd.h>
 #include <linux/vt.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -32,6 +80,10 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#if __has_include(<sys/single_threaded.h>)
+#include <sys/single_threaded.h>
+#define HAVE_SINGLE_THREADED 1
+#endif
 
 #include "core/exec.h"
 #include "core/spawn-internal.h"
@@ -58,6 +110,48 @@ child_fail(struct child *ch, enum exec_step step, int error, const char *fmt, ..
 		/* Nobody to tell: the exit code still names the step. */
 	}
 	_exit(EXEC_STEP_EXIT_BASE + step);
+}
+
+void
+child_hold(struct child *ch, enum exec_step step, void *where, void (*release)(void *))
+{
+	if (ch->n_holds == CHILD_HOLDS_MAX)
+		child_fail(ch, step, ENOBUFS, "more than %d temporary allocations held (ember bug)",
+			   CHILD_HOLDS_MAX);
+	ch->holds[ch->n_holds++] = (struct child_hold) { .where = where, .release = release };
+}
+
+void
+child_release(struct child *ch, void *where)
+{
+	size_t i = ch->n_holds;
+
+	while (i > 0 && ch->holds[i - 1].where != where)
+		i--;
+	if (i == 0)
+		return; /* not held: a bug, but freeing nothing is the safe side */
+	ch->holds[i - 1].release(where);
+	memmove(&ch->holds[i - 1], &ch->holds[i], (ch->n_holds - i) * sizeof(ch->holds[0]));
+	ch->n_holds--;
+}
+
+void
+child_hold_free(void *where)
+{
+	free(*(void **)where);
+	*(void **)where = NULL;
+}
+
+void
+child_hold_strv_free(void *where)
+{
+	*(char ***)where = strv_free(*(char ***)where);
+}
+
+static void
+hold_globfree(void *where)
+{
+	globfree(where); /* leaves gl_pathv NULL: a second call frees nothing */
 }
 
 static void
@@ -146,6 +240,7 @@ step_fds(struct child *ch)
 	static const char *const keep_names[4] = { "status pipe", "stdin", "stdout", "stderr" };
 	int *copies = NULL;
 
+	child_hold(ch, EXEC_STEP_FDS, &copies, child_hold_free);
 	if (n > 0 && !(copies = calloc((size_t)n, sizeof(int))))
 		child_oom(ch, EXEC_STEP_FDS);
 	for (int i = 0; i < n; i++) {
@@ -178,7 +273,7 @@ step_fds(struct child *ch)
 		else
 			ch->io_fds[k - 1] = keep_at + k;
 	}
-	free(copies);
+	child_release(ch, &copies);
 	close_from(scratch);
 }
 
@@ -735,14 +830,16 @@ read_all(const char *path, char **ret)
 static void
 env_file_load_one(struct child *ch, const char *path, bool missing_ok)
 {
-	_cleanup_free_ char *text = NULL;
+	char *text = NULL;
 	int r = read_all(path, &text);
 
 	if (r == -ENOENT && missing_ok)
 		return;
 	if (r < 0)
 		child_fail(ch, EXEC_STEP_ENVIRONMENT, -r, "EnvironmentFile=%s", path);
-	if (env_file_parse(text, &ch->env) < 0)
+	r = env_file_parse(text, &ch->env);
+	free(text);
+	if (r < 0)
 		child_oom(ch, EXEC_STEP_ENVIRONMENT);
 }
 
@@ -752,22 +849,21 @@ env_file_load(struct child *ch, const char *spec)
 {
 	bool missing_ok = spec[0] == '-';
 	const char *pattern = spec + missing_ok;
-	glob_t g;
+	glob_t g = { 0 };
 	int r;
 
 	if (!strpbrk(pattern, "*?[")) {
 		env_file_load_one(ch, pattern, missing_ok);
 		return;
 	}
+	child_hold(ch, EXEC_STEP_ENVIRONMENT, &g, hold_globfree);
 	r = glob(pattern, 0, NULL, &g);
-	if (r == GLOB_NOMATCH && missing_ok)
-		return;
-	if (r != 0)
+	if (r != 0 && !(r == GLOB_NOMATCH && missing_ok))
 		child_fail(ch, EXEC_STEP_ENVIRONMENT, r == GLOB_NOMATCH ? ENOENT :
 			   r == GLOB_NOSPACE ? ENOMEM : EIO, "EnvironmentFile=%s", pattern);
-	for (size_t i = 0; i < g.gl_pathc; i++)
+	for (size_t i = 0; r == 0 && i < g.gl_pathc; i++)
 		env_file_load_one(ch, g.gl_pathv[i], missing_ok);
-	globfree(&g);
+	child_release(ch, &g);
 }
 
 static void
@@ -794,9 +890,11 @@ env_add_manager_vars(struct child *ch)
 		env_check(ch, env_set_number(env, "LISTEN_FDS", p->n_fds));
 		env_check(ch, env_set_number(env, "LISTEN_PID", (unsigned long long)getpid()));
 		if (p->fd_names) {
-			_cleanup_free_ char *names = strv_join(p->fd_names, ":");
+			char *names = strv_join(p->fd_names, ":");
+			int r = names ? env_set(env, "LISTEN_FDNAMES", names) : -ENOMEM;
 
-			env_check(ch, names ? env_set(env, "LISTEN_FDNAMES", names) : -ENOMEM);
+			free(names);
+			env_check(ch, r);
 		}
 	}
 	if (p->watchdog_usec > 0 && p->watchdog_usec != USEC_INFINITY) {
@@ -813,6 +911,7 @@ build_argv(struct child *ch)
 {
 	const struct exec_command *cmd = ch->command;
 	char **rest;
+	int r;
 
 	if (!cmd->argv || !cmd->argv[0]) {
 		env_check(ch, strv_extend(&ch->argv, strempty(cmd->path)));
@@ -825,9 +924,11 @@ build_argv(struct child *ch)
 	}
 	rest = exec_command_expand_env(cmd->argv + 1, ch->env);
 	env_check(ch, rest ? 0 : -ENOMEM);
-	env_check(ch, strv_extend(&ch->argv, cmd->argv[0]));
-	env_check(ch, strv_extend_strv(&ch->argv, rest));
+	r = strv_extend(&ch->argv, cmd->argv[0]);
+	if (r >= 0)
+		r = strv_extend_strv(&ch->argv, rest);
 	strv_free(rest);
+	env_check(ch, r);
 }
 
 /* Later sources win: manager defaults, the manager's own variables, PassEnvironment=,
@@ -873,6 +974,8 @@ format_rlim(char *buf, size_t l, rlim_t v)
 		snprintf(buf, l, "%llu", (unsigned long long)v);
 }
 
+static struct rlimit service_nofile = { RLIM_INFINITY, RLIM_INFINITY }; /* exec_spawn_init() */
+
 static void
 step_rlimit(struct child *ch)
 {
@@ -881,6 +984,8 @@ step_rlimit(struct child *ch)
 		char soft[32], hard[32];
 		int error;
 
+		if (!rl && i == RLIMIT_NOFILE && service_nofile.rlim_cur != RLIM_INFINITY)
+			rl = &service_nofile; /* what the manager had before it raised its own */
 		if (!rl || setrlimit(i, rl) >= 0)
 			continue;
 		error = errno;
@@ -978,11 +1083,14 @@ step_umask(struct child *ch)
 static void
 step_setgroups(struct child *ch)
 {
-	_cleanup_free_ gid_t *list = NULL;
+	gid_t *list = NULL;
 	int n = 0;
 
 	if (ch->keeps_credentials)
 		return;
+	if (!ch->user_name && ch->n_groups == 0)
+		return; /* no User=: keep the manager's groups */
+	child_hold(ch, EXEC_STEP_SETGROUPS, &list, child_hold_free);
 	if (ch->user_name) {
 		int room = 64;
 
@@ -999,20 +1107,19 @@ step_setgroups(struct child *ch)
 					   ch->user_name);
 			room = n;
 		}
-	} else if (ch->n_groups == 0) {
-		return; /* no User=: keep the manager's groups */
 	} else {
 		list = calloc(ch->n_groups, sizeof(gid_t));
 		if (!list)
 			child_oom(ch, EXEC_STEP_SETGROUPS);
 	}
 	/* An unprivileged manager running its own user's service has nothing to drop. */
-	if (geteuid() != 0 && ch->n_groups == 0)
-		return;
-	for (size_t i = 0; i < ch->n_groups; i++)
-		list[n++] = ch->groups[i];
-	if (setgroups((size_t)n, list) < 0)
-		child_fail(ch, EXEC_STEP_SETGROUPS, errno, "%d groups", n);
+	if (geteuid() == 0 || ch->n_groups > 0) {
+		for (size_t i = 0; i < ch->n_groups; i++)
+			list[n++] = ch->groups[i];
+		if (setgroups((size_t)n, list) < 0)
+			child_fail(ch, EXEC_STEP_SETGROUPS, errno, "%d groups", n);
+	}
+	child_release(ch, &list);
 }
 
 static void
@@ -1072,79 +1179,240 @@ path_search(struct child *ch, const char *name, int *error)
 	return NULL;
 }
 
-_noreturn_ static void
-step_execve(struct child *ch)
+/* The program to run: a name without '/' is looked up in $PATH of the built environment.
+ * After the user change (access() checks the real ids), and before the seccomp step:
+ * with the filters in place the child allocates nothing (see the top of the file). */
+static void
+step_executable(struct child *ch)
 {
 	const char *path = ch->command->path;
-	char *found = NULL;
 	int error;
 
 	if (isempty(path))
 		child_fail(ch, EXEC_STEP_EXECVE, EINVAL, "no program to run");
-	if (!strchr(path, '/')) {
-		found = path_search(ch, path, &error);
-		if (!found)
-			child_fail(ch, EXEC_STEP_EXECVE, error, "%s not found in $PATH", path);
-		path = found;
-	}
+	if (strchr(path, '/'))
+		return;
+	ch->exec_path = path_search(ch, path, &error);
+	if (!ch->exec_path)
+		child_fail(ch, EXEC_STEP_EXECVE, error, "%s not found in $PATH", path);
+}
+
+_noreturn_ static void
+step_execve(struct child *ch)
+{
+	const char *path = ch->exec_path ? ch->exec_path : ch->command->path;
+
 	execve(path, ch->argv, ch->env);
 	child_fail(ch, EXEC_STEP_EXECVE, errno, "%s", path);
 }
 
-_noreturn_ static void
-exec_child(const struct exec_command *command, const struct exec_context *ctx,
-	   const struct exec_params *params, int status_fd)
-{
-	struct child ch = {
-		.command = command,
-		.ctx = ctx,
-		.params = params,
-		.status_fd = status_fd,
-		.io_fds = { -1, -1, -1 },
-		.is_privileged = (command->flags & EXEC_FULL_PRIVILEGES) || !params->apply_sandbox,
-	};
-
-	/* "!!" skips the user change only on kernels without ambient capabilities (before
-	 * 4.3); ember relies on them, so a "!!" command runs like a plain one. */
-	ch.keeps_credentials = ch.is_privileged || (command->flags & EXEC_NO_SETUID);
-	step_signals(&ch);
-	step_session(&ch);
-	step_cgroup(&ch);
-	step_fds(&ch);
-	step_stdio(&ch);
+/* The steps in order, each with the step its failures report first (for the check
+ * below). */
+static const struct {
+	void (*run)(struct child *ch);
+	enum exec_step step;
+} child_steps[] = {
+	{ step_signals, EXEC_STEP_SIGNALS },
+	{ step_session, EXEC_STEP_SESSION },
+	{ step_cgroup, EXEC_STEP_CGROUP },
+	{ step_fds, EXEC_STEP_FDS },
+	{ step_stdio, EXEC_STEP_STDIN },
 	/* User and group are looked up before the environment is built: it needs $HOME... */
-	step_user(&ch);
-	step_group(&ch);
-	step_environment(&ch);
-	step_rlimit(&ch);
-	step_nice(&ch);
-	step_oom_adjust(&ch);
-	step_process_attributes(&ch);
-	step_directories(&ch);
-	step_network(&ch);
-	step_hostname(&ch);
-	step_namespace(&ch);
-	step_protect(&ch);
-	step_chroot(&ch);
-	step_chdir(&ch);
-	step_umask(&ch);
-	step_capabilities(&ch);
-	step_securebits(&ch);
-	step_setgroups(&ch);
-	step_setgid(&ch);
-	step_setuid(&ch);
-	step_ambient(&ch);
-	step_no_new_privileges(&ch);
-	step_seccomp(&ch);
-	step_execve(&ch);
+	{ step_user, EXEC_STEP_USER },
+	{ step_group, EXEC_STEP_GROUP },
+	{ step_environment, EXEC_STEP_ENVIRONMENT },
+	{ step_rlimit, EXEC_STEP_RLIMIT },
+	{ step_nice, EXEC_STEP_NICE },
+	{ step_oom_adjust, EXEC_STEP_OOM_ADJUST },
+	{ step_process_attributes, EXEC_STEP_CPU_SCHED },
+	{ step_directories, EXEC_STEP_DIRECTORIES },
+	{ step_network, EXEC_STEP_NETWORK },
+	{ step_hostname, EXEC_STEP_HOSTNAME },
+	{ step_namespace, EXEC_STEP_NAMESPACE },
+	{ step_protect, EXEC_STEP_PROTECT },
+	{ step_chroot, EXEC_STEP_CHROOT },
+	{ step_chdir, EXEC_STEP_CHDIR },
+	{ step_umask, EXEC_STEP_UMASK },
+	{ step_capabilities, EXEC_STEP_CAPABILITIES },
+	{ step_securebits, EXEC_STEP_SECUREBITS },
+	{ step_setgroups, EXEC_STEP_SETGROUPS },
+	{ step_setgid, EXEC_STEP_SETGID },
+	{ step_setuid, EXEC_STEP_SETUID },
+	{ step_ambient, EXEC_STEP_AMBIENT },
+	{ step_no_new_privileges, EXEC_STEP_NO_NEW_PRIVILEGES },
+	{ step_executable, EXEC_STEP_EXECVE },
+	{ step_seccomp, EXEC_STEP_SECCOMP },
+};
+
+_noreturn_ static void
+exec_child(struct child *ch)
+{
+	for (size_t i = 0; i < ELEMENTSOF(child_steps); i++) {
+		child_steps[i].run(ch);
+		/* A hold left behind points into a stack frame that is gone: the parent would
+		 * free whatever the next steps write there. Forget it (a leak, at worst) and
+		 * stop, so that the bug is seen. */
+		if (ch->n_holds > 0) {
+			ch->n_holds = 0;
+			child_fail(ch, child_steps[i].step, EFAULT,
+				   "temporary allocation left held (ember bug)");
+		}
+	}
+	step_execve(ch);
+}
+
+/* After the child exec'd or exited: what it left in the manager's heap (see the top of
+ * the file). The holds point into the child's stack frames, intact until the next spawn
+ * reuses the stack. After fork() this frees nothing: the child changed only its copy. */
+static void
+child_free_leftovers(struct child *ch)
+{
+	while (ch->n_holds > 0) {
+		struct child_hold *h = &ch->holds[--ch->n_holds];
+
+		h->release(h->where);
+	}
+	ch->env = strv_free(ch->env);
+	ch->argv = strv_free(ch->argv);
+	ch->exec_path = mfree(ch->exec_path);
+	ch->seccomp_program = mfree(ch->seccomp_program);
+	ch->user_name = mfree(ch->user_name);
+	ch->home = mfree(ch->home);
+	ch->shell = mfree(ch->shell);
+	ch->groups = mfree(ch->groups);
+}
+
+/* EMBER_SPAWN=fork: every spawn forks. */
+static bool spawn_always_forks;
+
+void
+exec_spawn_init(void)
+{
+	const char *e = getenv("EMBER_SPAWN");
+	struct rlimit rl;
+
+	spawn_always_forks = e && streq(e, "fork");
+	/* The manager holds a few fds per unit (sockets, pipes, watches): it takes its hard
+	 * file limit, and gives services the soft limit it was started with unless they
+	 * set LimitNOFILE= (select() breaks above 1024). */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		service_nofile = rl;
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static bool
+output_may_wait(enum exec_output o)
+{
+	return o == EXEC_OUTPUT_TTY || o == EXEC_OUTPUT_FILE || o == EXEC_OUTPUT_FILE_APPEND ||
+	       o == EXEC_OUTPUT_FILE_TRUNCATE;
+}
+
+/* ASan (see the top of the file), and hppa, where stacks grow up. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__hppa__)
+#define SPAWN_ALWAYS_FORKS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SPAWN_ALWAYS_FORKS 1
+#endif
+#endif
+
+/* Whether the child may share the manager's memory until it execs (top of the file). */
+static bool
+spawn_shares_memory(const struct exec_context *c)
+{
+#if SPAWN_ALWAYS_FORKS
+	return false;
+#endif
+#ifdef HAVE_SINGLE_THREADED
+	if (!__libc_single_threaded)
+		return false;
+#endif
+	if (spawn_always_forks)
+		return false;
+	if (c->user || c->group || strv_length(c->supplementary_groups) > 0 ||
+	    c->working_directory_home)
+		return false;
+	return !input_is_tty(c->std_input) && c->std_input != EXEC_INPUT_FILE &&
+	       !output_may_wait(c->std_output) && !output_may_wait(c->std_error);
+}
+
+/* The shared-memory child's stack: mapped on first use and kept, since one child at a
+ * time uses it (the parent waits in clone()). The size leaves room for the deepest steps
+ * (the namespace step's path buffers, glob(), realpath(): a few dozen KiB in all); the
+ * lowest page is a guard, so an overflow kills the child rather than write below. Pages
+ * are only backed once touched. Returns the top (stacks grow down), NULL without one. */
+#define SPAWN_STACK_SIZE (256u * 1024u)
+
+static void *
+spawn_stack(void)
+{
+	static char *base;
+	long page = sysconf(_SC_PAGESIZE);
+	size_t guard = page > 0 ? (size_t)page : 4096;
+	char *p;
+
+	if (base)
+		return base + guard + SPAWN_STACK_SIZE;
+	p = mmap(NULL, guard + SPAWN_STACK_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	if (mprotect(p, guard, PROT_NONE) < 0) {
+		munmap(p, guard + SPAWN_STACK_SIZE);
+		return NULL;
+	}
+	base = p;
+	return base + guard + SPAWN_STACK_SIZE;
+}
+
+static int
+child_main(void *ch)
+{
+	exec_child(ch);
+}
+
+/* Returns the pid, -errno if no child could be made, or 0 if the shared spawn is not
+ * possible now (no stack) and fork() should be used instead. */
+static pid_t
+spawn_shared(struct child *ch)
+{
+	void *top = spawn_stack();
+	sigset_t all, saved;
+	int saved_errno = errno, error;
+	pid_t pid;
+
+	if (!top)
+		return 0;
+	sigfillset(&all);
+	if (sigprocmask(SIG_SETMASK, &all, &saved) < 0)
+		return 0;
+	pid = clone(child_main, top, CLONE_VM | CLONE_VFORK | SIGCHLD, ch);
+	error = errno; /* the child's if it ran: only read if clone() failed */
+	(void)sigprocmask(SIG_SETMASK, &saved, NULL);
+	errno = saved_errno;
+	return pid < 0 ? -error : pid;
+}
+
+static pid_t
+spawn_forked(struct child *ch)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		exec_child(ch);
+	return pid < 0 ? -errno : pid;
 }
 
 int
 exec_spawn(const struct exec_command *command, const struct exec_context *ctx,
 	   const struct exec_params *params, struct exec_spawn *ret)
 {
-	int pipefd[2], r;
-	pid_t pid;
+	struct child ch;
+	int pipefd[2], pending = 0;
+	pid_t pid = 0;
+	bool shared = false;
 
 	if (!command || !ctx || !params || !ret)
 		return -EINVAL;
@@ -1152,18 +1420,37 @@ exec_spawn(const struct exec_command *command, const struct exec_context *ctx,
 	 * other process still holds open. */
 	if (pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) < 0)
 		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		r = -errno;
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return r;
+	/* The read end stays open in the child until step fds closes what it does not keep. */
+	ch = (struct child) {
+		.command = command,
+		.ctx = ctx,
+		.params = params,
+		.status_fd = pipefd[1],
+		.io_fds = { -1, -1, -1 },
+		.is_privileged = (command->flags & EXEC_FULL_PRIVILEGES) || !params->apply_sandbox,
+	};
+	/* "!!" skips the user change only on kernels without ambient capabilities (before
+	 * 4.3); ember relies on them, so a "!!" command runs like a plain one. */
+	ch.keeps_credentials = ch.is_privileged || (command->flags & EXEC_NO_SETUID);
+	if (spawn_shares_memory(ctx)) {
+		pid = spawn_shared(&ch);
+		shared = pid > 0;
 	}
-	if (pid == 0) {
-		close(pipefd[0]);
-		exec_child(command, ctx, params, pipefd[1]);
-	}
+	if (pid == 0)
+		pid = spawn_forked(&ch);
+	child_free_leftovers(&ch);
 	close(pipefd[1]);
+	if (pid < 0) {
+		close(pipefd[0]);
+		return pid;
+	}
+	/* The shared clone resumes us only once the child is past execve() or has exited
+	 * after writing its report: an empty pipe now means the program runs, and the pipe
+	 * need not be kept (a service that runs for days would hold it all that time). */
+	if (shared && ioctl(pipefd[0], FIONREAD, &pending) == 0 && pending == 0) {
+		close(pipefd[0]);
+		pipefd[0] = -1;
+	}
 	*ret = (struct exec_spawn) { .pid = pid, .status_fd = pipefd[0] };
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "core/event.h"
 #include "core/job.h"
@@ -508,26 +509,46 @@ log_failed_conditions(struct unit *u, struct condition *list, const char *what)
 				      c->parameter);
 }
 
-static void
-new_invocation_id(struct unit *u)
+/* The kernel's "8-4-4-4-12" UUID without its dashes, into s (33 bytes). */
+static bool
+invocation_id_from_proc(char *s)
 {
-	unsigned char b[16];
-	char *s;
 	int fd = open("/proc/sys/kernel/random/uuid", O_RDONLY | O_CLOEXEC);
 	char buf[40];
 	ssize_t n = fd >= 0 ? read(fd, buf, 36) : -1;
+	size_t k = 0;
 
 	safe_close(fd);
-	s = malloc(33);
+	if (n != 36)
+		return false;
+	for (size_t i = 0; i < 36 && k < 32; i++)
+		if (buf[i] != '-')
+			s[k++] = buf[i];
+	s[32] = 0;
+	return true;
+}
+
+/* A random UUID (version 4) as 32 hex digits. One getrandom() per start: an Accept=yes
+ * socket starts a unit per connection. It fails only before the kernel's random pool is
+ * ready (early boot); then the kernel's procfs UUID, or at worst the clock, serve. */
+static void
+new_invocation_id(struct unit *u)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char b[16];
+	char *s = malloc(33);
+
 	if (!s)
 		return;
-	if (n == 36) {
-		size_t k = 0;
-		for (size_t i = 0; i < 36 && k < 32; i++)
-			if (buf[i] != '-')
-				s[k++] = buf[i];
+	if (getrandom(b, sizeof(b), GRND_NONBLOCK) == (ssize_t)sizeof(b)) {
+		b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+		b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+		for (size_t i = 0; i < 16; i++) {
+			s[2 * i] = hex[b[i] >> 4];
+			s[2 * i + 1] = hex[b[i] & 15];
+		}
 		s[32] = 0;
-	} else {
+	} else if (!invocation_id_from_proc(s)) {
 		usec_t t = now(CLOCK_MONOTONIC) ^ (usec_t)(uintptr_t)u;
 		for (size_t i = 0; i < 16; i++)
 			b[i] = (unsigned char)(t >> ((i % 8) * 8)) ^ (unsigned char)i;

@@ -177,7 +177,7 @@ service_set_state(struct service *s, enum service_state st)
 	if (old != st)
 		log_unit_debug(UNIT(s), "Changed %s -> %s", state_names[old], state_names[st]);
 	unit_notify(UNIT(s), state_map[old], state_map[st], s->reload_result == SERVICE_SUCCESS);
-	if (s->connection_fd >= 0 && (st == SERVICE_DEAD || st == SERVICE_FAILED)) {
+	if ((s->connection_fd >= 0 || s->accept_socket) && (st == SERVICE_DEAD || st == SERVICE_FAILED)) {
 		/* A connection instance is done: the connection closes, the socket counts it. */
 		s->connection_fd = safe_close(s->connection_fd);
 		if (s->accept_socket && s->accept_socket->vtable->trigger_notify)
@@ -471,6 +471,13 @@ service_spawn_main(struct service *s, struct exec_command *c)
 	s->main_pid_known = true;
 	s->main_exec_pid = s->main_pid;
 	dual_timestamp_now(&s->main_exec_start);
+	/* inetd style: the connection is the program's now. Unless another command of ours
+	 * (or a restart) needs it, we let go at once, so the last close, and the FIN, are the
+	 * program's and not a cost of the manager. */
+	if (s->connection_fd >= 0 && !s->exec[SERVICE_EXEC_START_POST] &&
+	    !s->exec[SERVICE_EXEC_RELOAD] && !s->exec[SERVICE_EXEC_STOP] &&
+	    !s->exec[SERVICE_EXEC_STOP_POST] && s->restart == SERVICE_RESTART_NO)
+		s->connection_fd = safe_close(s->connection_fd);
 	service_set_state(s, SERVICE_START);
 	switch (s->type) {
 	case SERVICE_EXEC:

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/exec.h"
+#include "core/exec-sandbox.h"
 #include "macro.h"
 #include "string-util.h"
 #include "strv.h"
@@ -128,7 +130,8 @@ spawn_and_wait(const struct exec_command *cmd, const struct exec_context *ctx,
 
 	ck_assert_int_eq(exec_spawn(cmd, ctx, p, &s), 0);
 	ck_assert_int_gt(s.pid, 0);
-	ck_assert_int_ge(s.status_fd, 0);
+	/* The shared-memory spawn has closed the pipe already when the program runs. */
+	ck_assert_int_ge(s.status_fd, -1);
 	o->pid = s.pid;
 	ck_assert_int_eq(waitpid(s.pid, &o->status, 0), s.pid);
 	memset(&o->report, 0, sizeof(o->report));
@@ -911,6 +914,168 @@ START_TEST(test_signals_are_reset_in_child)
 }
 END_TEST
 
+/* The shared-memory spawn (spawn.c) is not used in ASan builds. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SPAWN_FORKS_ALWAYS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SPAWN_FORKS_ALWAYS 1
+#endif
+#endif
+
+/* A sandbox directive, through its row (as a unit file would set it). */
+static void
+sandbox_set(struct exec_context *ctx, const char *key, const char *value)
+{
+	struct parse_ctx c = { .file = "test.service", .line = 1, .section = "Service",
+			       .key = key };
+
+	if (!ctx->sandbox)
+		ck_assert_ptr_nonnull(ctx->sandbox = exec_sandbox_new());
+	for (const struct directive *d = exec_sandbox_directives; d->name; d++)
+		if (streq(d->name, key)) {
+			ck_assert_int_ge(d->parse(&c, value, d->arg, (char *)ctx->sandbox + d->offset),
+					 0);
+			return;
+		}
+	ck_abort_msg("no row for %s", key);
+}
+
+/* One spawn that must end in step (EXEC_STEP_NONE: success). */
+struct leak_case {
+	struct exec_context ctx;
+	struct exec_command cmd;
+	char *argv[3];
+	enum exec_step step;
+};
+
+static void
+leak_case_run(struct leak_case *c, struct exec_params *p)
+{
+	struct outcome o;
+
+	spawn_and_wait(&c->cmd, &c->ctx, p, &o);
+	if (c->step == EXEC_STEP_NONE)
+		assert_success(&o);
+	else
+		assert_step_failed(&o, c->step);
+}
+
+/* Without fork(), the child allocates in our heap (environment, argv, the program's path,
+ * the namespace plan, seccomp programs, glob() results) and may fail anywhere: whatever it
+ * leaves must be freed by exec_spawn(), so the heap in use is the same after every
+ * round. */
+START_TEST(test_spawn_leaves_no_allocation_behind)
+{
+	static char *env[] = { "PATH=/nonexistent:/bin:/usr/bin", "A=1", NULL };
+	struct leak_case cases[6];
+	struct exec_params p;
+	size_t n = 0, before;
+	char files[PATH_MAX];
+
+#ifdef SPAWN_FORKS_ALWAYS
+	return;
+#endif
+	/* Freed chunks in glibc's per-thread cache count as in use: main() turns it off. */
+	if (!strstr(strempty(getenv("GLIBC_TUNABLES")), "glibc.malloc.tcache_count=0"))
+		return;
+
+	write_text(path_in_dir(0, "env-1"), "B=2\nC='three words'\n");
+	ck_assert_int_eq(mkdir(path_in_dir(0, "env-2"), 0755), 0); /* read() fails: EISDIR */
+	write_text(path_in_dir(0, "bad-interp"), "#!/nonexistent/interpreter\n");
+	ck_assert_int_eq(chmod(path_in_dir(0, "bad-interp"), 0755), 0);
+	snprintf(files, sizeof(files), "%s/env-*", dir);
+	params_init(&p);
+	p.environment = env;
+	/* Success: environment files by glob, $PATH search, $VAR expansion, seccomp. */
+	memset(cases, 0, sizeof(cases));
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+		exec_context_init(&cases[i].ctx);
+	cases[n].argv[0] = "true";
+	cases[n].argv[1] = "$A";
+	cases[n].cmd = (struct exec_command) { .path = "true", .argv = cases[n].argv };
+	ck_assert_int_eq(strv_extend(&cases[n].ctx.environment_files, path_in_dir(0, "env-1")), 0);
+	sandbox_set(&cases[n].ctx, "SystemCallFilter", "@system-service");
+	sandbox_set(&cases[n].ctx, "RestrictNamespaces", "yes");
+	cases[n].ctx.no_new_privileges = true;
+	n++;
+	/* A file of the glob cannot be read: fails holding glob()'s result. */
+	cases[n].argv[0] = "true";
+	cases[n].cmd = (struct exec_command) { .path = "true", .argv = cases[n].argv };
+	ck_assert_int_eq(strv_extend(&cases[n].ctx.environment_files, files), 0);
+	cases[n++].step = EXEC_STEP_ENVIRONMENT;
+	/* Not in $PATH. */
+	cases[n].argv[0] = "no-such-program";
+	cases[n].cmd = (struct exec_command) { .path = "no-such-program", .argv = cases[n].argv };
+	cases[n++].step = EXEC_STEP_EXECVE;
+	/* Found, then execve() fails, with the environment, argv and path allocated. */
+	cases[n].argv[0] = "bad-interp";
+	cases[n].cmd = (struct exec_command) { .path = strdup(path_in_dir(0, "bad-interp")),
+					       .argv = cases[n].argv };
+	cases[n++].step = EXEC_STEP_EXECVE;
+	if (geteuid() == 0) {
+		/* The namespace step fails with its plan built. */
+		cases[n].argv[0] = "true";
+		cases[n].cmd = (struct exec_command) { .path = "true", .argv = cases[n].argv };
+		sandbox_set(&cases[n].ctx, "PrivateTmp", "yes");
+		sandbox_set(&cases[n].ctx, "ReadOnlyPaths", "/nonexistent/ro");
+		cases[n++].step = EXEC_STEP_NAMESPACE;
+		/* ...and succeeds. */
+		cases[n].argv[0] = "true";
+		cases[n].cmd = (struct exec_command) { .path = "true", .argv = cases[n].argv };
+		sandbox_set(&cases[n].ctx, "PrivateTmp", "yes");
+		sandbox_set(&cases[n].ctx, "ProtectSystem", "strict");
+		sandbox_set(&cases[n].ctx, "ReadOnlyPaths", "-/nonexistent/ro");
+		n++;
+	}
+	/* A first round for what libc sets up once (stdio of the test, say). */
+	for (size_t i = 0; i < n; i++)
+		leak_case_run(&cases[i], &p);
+	before = mallinfo2().uordblks;
+	for (int round = 0; round < 3; round++)
+		for (size_t i = 0; i < n; i++)
+			leak_case_run(&cases[i], &p);
+	ck_assert_uint_eq(mallinfo2().uordblks, before);
+	free((char *)cases[3].cmd.path);
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+		exec_context_done(&cases[i].ctx);
+}
+END_TEST
+
+/* The shared-memory spawn returns only once the child has exec'd: the pid already runs
+ * the program (the kernel sets the new executable before it lets the parent go). After
+ * fork() that is a race the child usually loses. */
+START_TEST(test_spawn_returns_after_exec)
+{
+	char *argv[] = { "sleep", "10", NULL };
+	struct exec_command cmd = { .path = "/bin/sleep", .argv = argv };
+	struct exec_context ctx;
+	struct exec_params p;
+	struct exec_spawn s;
+	struct exec_status_report r;
+	char link[64], exe[PATH_MAX], *want;
+	ssize_t l;
+
+#ifdef SPAWN_FORKS_ALWAYS
+	return;
+#endif
+	exec_context_init(&ctx);
+	params_init(&p);
+	ck_assert_int_eq(exec_spawn(&cmd, &ctx, &p, &s), 0);
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)s.pid);
+	l = readlink(link, exe, sizeof(exe) - 1);
+	ck_assert_int_eq(kill(s.pid, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(s.pid, NULL, 0), s.pid);
+	ck_assert_int_eq(exec_spawn_collect(&s, &r), 0);
+	ck_assert_int_gt(l, 0);
+	exe[l] = '\0';
+	want = realpath("/bin/sleep", NULL);
+	ck_assert_str_eq(exe, want);
+	free(want);
+	exec_context_done(&ctx);
+}
+END_TEST
+
 START_TEST(test_collect_without_fd_is_success)
 {
 	struct exec_spawn s = { .pid = 1, .status_fd = -1 };
@@ -969,6 +1134,8 @@ spawn_suite(void)
 	tcase_add_test(tc, test_log_fds_receive_output);
 	tcase_add_test(tc, test_standard_input_tty_becomes_controlling_terminal);
 	tcase_add_test(tc, test_signals_are_reset_in_child);
+	tcase_add_test(tc, test_spawn_leaves_no_allocation_behind);
+	tcase_add_test(tc, test_spawn_returns_after_exec);
 	tcase_add_test(tc, test_collect_without_fd_is_success);
 	tcase_add_test(tc, test_step_names);
 	suite_add_tcase(s, tc);
@@ -976,10 +1143,17 @@ spawn_suite(void)
 }
 
 int
-main(void)
+main(int argc, char *argv[])
 {
-	SRunner *sr = srunner_create(spawn_suite());
+	SRunner *sr;
 	int failed;
+
+	/* For test_spawn_leaves_no_allocation_behind: the heap counted exactly. */
+	if (argc > 0 && !getenv("GLIBC_TUNABLES")) {
+		setenv("GLIBC_TUNABLES", "glibc.malloc.tcache_count=0", 1);
+		execv("/proc/self/exe", argv);
+	}
+	sr = srunner_create(spawn_suite());
 
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
