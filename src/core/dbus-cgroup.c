@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,15 +34,48 @@ get_control_group(DBusMessageIter *it, void *object, const struct bus_property *
 	return bus_append_string(it, path ? (*path ? path : "/") : "");
 }
 
+/* Threads in the cgroup at dir and below: the task count where there is no pids controller
+ * (cgroup.threads is a core file of every cgroup). */
+static uint64_t
+count_threads(const char *dir, unsigned depth)
+{
+	char path[4200];
+	uint64_t n = 0;
+	struct dirent *de;
+	FILE *f;
+	DIR *d;
+	int tid;
+
+	snprintf(path, sizeof(path), "%s/cgroup.threads", dir);
+	f = fopen(path, "re");
+	while (f && fscanf(f, "%d", &tid) == 1)
+		n++;
+	if (f)
+		fclose(f);
+	d = depth < 16 ? opendir(dir) : NULL;
+	while (d && (de = readdir(d)))
+		if (de->d_type == DT_DIR && de->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			n += count_threads(path, depth + 1);
+		}
+	if (d)
+		closedir(d);
+	return n;
+}
+
 /* A counter read from cgroupfs; UINT64_MAX ("unknown") where there is none. */
 static bool
 get_counter(DBusMessageIter *it, void *object, const struct bus_property *p)
 {
 	const char *file = (const char *)p->arg;
+	char dir[4096];
 	uint64_t v;
 
-	if (unit_cgroup_read_u64(U(object), file, &v) < 0)
+	if (unit_cgroup_read_u64(U(object), file, &v) < 0) {
 		v = UINT64_MAX;
+		if (streq(file, "pids.current") && unit_cgroup_fs_path(U(object), dir, sizeof(dir)))
+			v = count_threads(dir, 0);
+	}
 	return bus_append_u64(it, v);
 }
 

@@ -273,13 +273,60 @@ ctl_list_shown_units(DBusConnection *bus, char *const *patterns, char ***ret)
 	return 0;
 }
 
+/* A t property of a unit's type interface; false if it has none or it is unknown. */
+static bool
+unit_counter(DBusConnection *bus, const struct unit_info *u, const char *name, uint64_t *ret)
+{
+	const char *iface = unit_type_interface(u->id);
+	DBusMessage *reply;
+	DBusMessageIter it, v;
+	DBusError e;
+	bool ok = false;
+
+	if (!iface || isempty(u->unit_path))
+		return false;
+	dbus_error_init(&e);
+	reply = bus_call_method(bus, u->unit_path, PROPS_IFACE, "Get", &e, DBUS_TYPE_STRING, &iface,
+				DBUS_TYPE_STRING, &name, DBUS_TYPE_INVALID);
+	dbus_error_free(&e);
+	if (reply && dbus_message_iter_init(reply, &it) &&
+	    dbus_message_iter_get_arg_type(&it) == DBUS_TYPE_VARIANT) {
+		dbus_message_iter_recurse(&it, &v);
+		if (dbus_message_iter_get_arg_type(&v) == DBUS_TYPE_UINT64) {
+			dbus_message_iter_get_basic(&v, ret);
+			ok = *ret != UINT64_MAX;
+		}
+	}
+	if (reply)
+		dbus_message_unref(reply);
+	return ok;
+}
+
+/* --resources: the unit's task count and memory from its cgroup, "-" where there is none. */
 static int
-print_units(struct unit_list *l)
+add_resources(struct table *t, DBusConnection *bus, const struct unit_info *u)
+{
+	char tasks[32] = "-", mem[32] = "-";
+	uint64_t v;
+
+	if (unit_counter(bus, u, "TasksCurrent", &v))
+		snprintf(tasks, sizeof(tasks), "%" PRIu64, v);
+	if (unit_counter(bus, u, "MemoryCurrent", &v))
+		format_bytes(mem, sizeof(mem), v);
+	return table_add(t, tasks, COLOR_NORMAL) | table_add(t, mem, COLOR_NORMAL);
+}
+
+static int
+print_units(DBusConnection *bus, struct unit_list *l)
 {
 	static const char *const headers[] = { "", "UNIT", "LOAD", "ACTIVE", "SUB", "JOB",
 					       "DESCRIPTION" };
 	static const char *const headers_nojob[] = { "", "UNIT", "LOAD", "ACTIVE", "SUB",
 						     "DESCRIPTION" };
+	static const char *const headers_res[] = { "", "UNIT", "LOAD", "ACTIVE", "SUB", "JOB",
+						   "TASKS", "MEMORY", "DESCRIPTION" };
+	static const char *const headers_res_nojob[] = { "", "UNIT", "LOAD", "ACTIVE", "SUB",
+							 "TASKS", "MEMORY", "DESCRIPTION" };
 	struct table *t;
 	bool jobs = false;
 	size_t n;
@@ -287,7 +334,10 @@ print_units(struct unit_list *l)
 	for (size_t i = 0; i < l->n; i++)
 		if (unit_shown(&l->v[i]) && l->v[i].job_id > 0)
 			jobs = true;
-	t = jobs ? table_new(7, headers) : table_new(6, headers_nojob);
+	if (arg.resources)
+		t = jobs ? table_new(9, headers_res) : table_new(8, headers_res_nojob);
+	else
+		t = jobs ? table_new(7, headers) : table_new(6, headers_nojob);
 	if (!t)
 		return log_oom();
 	for (size_t i = 0; i < l->n; i++) {
@@ -308,6 +358,8 @@ print_units(struct unit_list *l)
 		r |= table_add(t, u->sub_state, act);
 		if (jobs)
 			r |= table_add(t, u->job_id > 0 ? u->job_type : "", COLOR_NORMAL);
+		if (arg.resources)
+			r |= add_resources(t, bus, u);
 		r |= table_add(t, u->description, COLOR_NORMAL);
 		if (r < 0) {
 			table_free(t);
@@ -327,6 +379,8 @@ print_units(struct unit_list *l)
 		       "SUB    = The low-level unit activation state, values depend on unit type.\n");
 		if (jobs)
 			printf("JOB    = Pending job for the unit.\n");
+		if (arg.resources)
+			printf("TASKS  = Processes in the unit's cgroup; MEMORY = its memory use.\n");
 		putchar('\n');
 	}
 	if (arg.all || strv_contains(arg.states, "inactive"))
@@ -357,7 +411,7 @@ verb_list_units(DBusConnection *bus, int argc, char **argv)
 		return CTL_EXIT_FAILURE;
 	if (l.n > 0)
 		qsort(l.v, l.n, sizeof(*l.v), compare_units);
-	r = print_units(&l);
+	r = print_units(bus, &l);
 	unit_list_done(&l);
 	return r < 0 ? CTL_EXIT_FAILURE : CTL_EXIT_SUCCESS;
 }

@@ -506,3 +506,21 @@ table_print(const struct table *t, bool header, FILE *f)
 		}
 	}
 }
+
+/* "1.5M" as systemctl prints sizes (base 1024). */
+void
+format_bytes(char *buf, size_t size, uint64_t b)
+{
+	static const char suffixes[] = "BKMGTPE";
+	double v = (double)b;
+	size_t i = 0;
+
+	while (v >= 1024 && i < sizeof(suffixes) - 2) {
+		v /= 1024;
+		i++;
+	}
+	if (i == 0)
+		snprintf(buf, size, "%lluB", (unsigned long long)b);
+	else
+		snprintf(buf, size, "%.1f%c", v, suffixes[i]);
+}

@@ -64,6 +64,8 @@ int signal_from_string(const char *s);
 const char *sigchld_code_name(int code);
 /* "code=exited, status=1/FAILURE" or "code=killed, signal=TERM". Returns buf. */
 char *format_exit(char *buf, size_t l, int code, int status);
+/* "1.5M" as systemctl prints sizes (base 1024). */
+void format_bytes(char *buf, size_t size, uint64_t b);
 
 /* A table of left-aligned text columns; the last column is not padded and is
  * shortened with an ellipsis to the terminal width. A cell may hold several lines

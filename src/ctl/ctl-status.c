@@ -309,24 +309,6 @@ compare_procs(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
-/* "1.5M" as systemctl prints sizes (base 1024). */
-static void
-format_bytes(char *buf, size_t size, uint64_t b)
-{
-	static const char suffixes[] = "BKMGTPE";
-	double v = (double)b;
-	size_t i = 0;
-
-	while (v >= 1024 && i < sizeof(suffixes) - 2) {
-		v /= 1024;
-		i++;
-	}
-	if (i == 0)
-		snprintf(buf, size, "%lluB", (unsigned long long)b);
-	else
-		snprintf(buf, size, "%.1f%c", v, suffixes[i]);
-}
-
 /* Tasks (with the limit), Memory and CPU from the cgroup's counters; without a cgroup,
  * the number of processes the manager tracks. */
 static void

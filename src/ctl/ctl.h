@@ -29,6 +29,7 @@ struct ctl_options {
 	bool legend;              /* headers and footers of the list verbs */
 	bool plain;               /* list-dependencies without tree glyphs */
 	bool show_types;          /* list-sockets: the TYPE column */
+	bool resources;           /* list-units: the TASKS and MEMORY columns */
 	bool reverse, before, after; /* list-dependencies direction */
 	bool now;                 /* enable/disable --now */
 	bool runtime;             /* enable/mask --runtime */

@@ -131,6 +131,7 @@ help(void)
 	       "     --before            Show units ordered before with 'list-dependencies'\n"
 	       "     --plain             Print unit dependencies as a list instead of a tree\n"
 	       "     --show-types        When showing sockets, explicitly show their type\n"
+	       "     --resources         With list-units, show each unit's tasks and memory\n"
 	       "     --job-mode=MODE     Specify how to deal with already queued jobs, when\n"
 	       "                         queueing a new job\n"
 	       "     --no-block          Do not wait until operation finished\n"
@@ -210,6 +211,7 @@ enum {
 	ARG_PLAIN, ARG_AFTER, ARG_BEFORE, ARG_NOW, ARG_RUNTIME, ARG_NO_RELOAD,
 	ARG_NO_ASK_PASSWORD, ARG_FAIL, ARG_IRREVERSIBLE, ARG_IGNORE_DEPENDENCIES,
 	ARG_SHOW_TYPES,
+	ARG_RESOURCES,
 };
 
 /* Returns 1 to go on, 0 to exit successfully, -errno (logged) on bad usage. */
@@ -242,6 +244,7 @@ parse_argv(int argc, char **argv)
 		{ "legend", required_argument, NULL, ARG_LEGEND },
 		{ "plain", no_argument, NULL, ARG_PLAIN },
 		{ "show-types", no_argument, NULL, ARG_SHOW_TYPES },
+		{ "resources", no_argument, NULL, ARG_RESOURCES },
 		{ "reverse", no_argument, NULL, 'r' },
 		{ "after", no_argument, NULL, ARG_AFTER },
 		{ "before", no_argument, NULL, ARG_BEFORE },
@@ -360,6 +363,9 @@ parse_argv(int argc, char **argv)
 			break;
 		case ARG_PLAIN:
 			arg.plain = true;
+			break;
+		case ARG_RESOURCES:
+			arg.resources = true;
 			break;
 		case ARG_SHOW_TYPES:
 			arg.show_types = true;

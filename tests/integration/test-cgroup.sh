@@ -222,6 +222,8 @@ status=$(ctl status limited.service 2>&1 || true)
 check "status shows the cgroup" grep -qF "CGroup: $rel/system.slice/limited.service" <<<"$status"
 check "status shows the task count" grep -qE "Tasks: 1( |$)" <<<"$status"
 check "status lists the process under the cgroup" grep -qF "/bin/sleep 1008.25" <<<"$status"
+check "list-units --resources shows the task count" \
+	grep -qE '^ *limited\.service +loaded +active +running +1 ' <(ctl list-units --resources --no-legend limited.service)
 
 ctl stop limited.service nested.service >/dev/null
 kill -s RTMIN+4 "$E"
