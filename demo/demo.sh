@@ -19,6 +19,8 @@ cleanup() {
 		kill -9 "$pid" 2>/dev/null || true
 	fi
 	rm -rf "$RT"
+	[[ -n $CG && -d $CG ]] && find "$CG" -depth -type d -exec rmdir {} + 2>/dev/null
+	return 0
 }
 trap cleanup EXIT
 ctl() { "$CTL" --runtime-dir="$RT" --no-pager "$@"; }
@@ -27,9 +29,20 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "The transaction ember computes for default.target (ember --test)"
 "$EMBER" --test --system --unit-path="$UNITS" 2>/dev/null
 
+# A cgroup of its own for the namespace's PID 1, as a container manager would hand it one:
+# then every unit runs in its own cgroup below it (without one, ember tracks processes by
+# process group and says why).
+CG=
+for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+	if [[ $(id -u) = 0 && $(stat -f -c %T "$d" 2>/dev/null) == cgroup2fs && -w $d ]]; then
+		CG=$d/ember-demo-$$
+		mkdir -p "$CG" && break
+	fi
+done
 if [[ $(id -u) = 0 ]] && unshare --pid --fork --mount-proc true 2>/dev/null; then
-	step "Booting ember as PID 1 of a new PID namespace"
-	unshare --pid --mount --fork --mount-proc "$EMBER" --system --unit-path="$UNITS" \
+	step "Booting ember as PID 1 of a new PID namespace${CG:+, in the cgroup $CG}"
+	sh -c '[ -n "$1" ] && echo $$ >"$1/cgroup.procs"; shift; exec "$@"' sh "$CG" \
+		unshare --pid --mount --fork --mount-proc "$EMBER" --system --unit-path="$UNITS" \
 		--runtime-dir="$RT" --log-target=console --show-status >"$LOG" 2>&1 &
 	pid=$!
 else
@@ -60,6 +73,17 @@ ctl status flaky.service || true
 
 step "emberctl status broken.service (a bad unit file: clear error, nothing else affected)"
 ctl status broken.service || true
+
+step "Socket activation: echo.socket was listening before anything ran; each client gets its own cat"
+for who in alice bob; do
+	reply=$( (exec 3<>/dev/tcp/127.0.0.1/17777 && printf 'hello from %s\n' "$who" >&3 &&
+		timeout 5 head -n 1 <&3) 2>/dev/null || true)
+	echo "client $who sent 'hello from $who', got back: '$reply'"
+done
+ctl list-sockets || true
+
+step "emberctl list-units --resources --type=service (tasks and memory from each unit's cgroup)"
+ctl list-units --resources --type=service || true
 
 step "emberctl list-dependencies default.target"
 ctl list-dependencies default.target || true
