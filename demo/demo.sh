@@ -46,8 +46,9 @@ if [[ $(id -u) = 0 ]] && unshare --pid --fork --mount-proc true 2>/dev/null; the
 		--runtime-dir="$RT" --log-target=console --show-status >"$LOG" 2>&1 &
 	pid=$!
 else
-	step "Starting ember as a debug instance (not root)"
-	"$EMBER" --user --unit-path="$UNITS" --runtime-dir="$RT" --show-status >"$LOG" 2>&1 &
+	step "Starting ember as a debug instance (no new PID namespace here)${CG:+, in the cgroup $CG}"
+	sh -c '[ -n "$1" ] && echo $$ >"$1/cgroup.procs"; shift; exec "$@"' sh "$CG" \
+		"$EMBER" --user --unit-path="$UNITS" --runtime-dir="$RT" --show-status >"$LOG" 2>&1 &
 	pid=$!
 fi
 for _ in $(seq 100); do
