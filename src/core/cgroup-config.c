@@ -331,6 +331,7 @@ unit_add_slice_dependencies(struct unit *u)
 {
 	struct manager *m = u->manager;
 	_cleanup_free_ char *name = NULL;
+	struct unit *slice;
 	int r;
 
 	if (!u->vtable->has_cgroup || streq(u->id, "-.slice"))
@@ -344,9 +345,14 @@ unit_add_slice_dependencies(struct unit *u)
 		    0 : -ENOMEM;
 	if (r < 0)
 		return r;
-	r = unit_add_dependency_by_name(u, UNIT_IN_SLICE, name, true);
+	/* One lookup for the three edges: every unit of a big system goes through here. */
+	r = manager_load_unit(m, name, &slice);
 	if (r >= 0)
-		r = unit_add_two_dependencies_by_name(u, UNIT_REQUIRES, UNIT_AFTER, name);
+		r = unit_add_dependency(u, UNIT_IN_SLICE, slice, true);
+	if (r >= 0)
+		r = unit_add_dependency(u, UNIT_REQUIRES, slice, true);
+	if (r >= 0)
+		r = unit_add_dependency(u, UNIT_AFTER, slice, true);
 	return r == -ENOMEM ? r : 0;
 }
 
