@@ -4,7 +4,8 @@
 # the rest are build and test tools.
 set -euo pipefail
 pkgs=(meson ninja-build gcc libc6-dev pkg-config libdbus-1-dev libcgroup-dev libudev-dev libinih-dev
-      check dbus util-linux procps psmisc systemd busybox groff-base valgrind)
+      check dbus util-linux procps psmisc systemd busybox groff-base valgrind
+      libcap2-bin python3)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -108,7 +108,7 @@ bus_method_start_transient_unit(struct bus_call *c)
 		return r;
 	if (r < 0)
 		return bus_call_error_errno(c, -r, name);
-	/* Properties go onto the stub before it is loaded, so that Slice= places it. */
+	/* Properties are applied before the unit is loaded, so that Slice= places it. */
 	u->transient = true;
 	dbus_message_iter_recurse(&it, &props);
 	for (; dbus_message_iter_get_arg_type(&props) == DBUS_TYPE_STRUCT;

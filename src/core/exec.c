@@ -176,7 +176,7 @@ kill_mode_to_string(enum kill_mode m)
 int
 exec_context_apply_defaults(struct exec_context *c, const struct manager_defaults *d)
 {
-	/* DefaultLimitXXX= from ember.conf fill in what the unit leaves unset. */
+	/* ember.conf's DefaultLimit*= settings fill in the limits the unit leaves unset. */
 	for (size_t i = 0; i < RLIM_NLIMITS; i++)
 		if (!c->rlimit[i] && d->rlimit[i]) {
 			c->rlimit[i] = malloc(sizeof(struct rlimit));

@@ -257,3 +257,26 @@ prop_is() { [[ $(prop "$1" "$2") == "$3" ]]; }
 # Number of lines in FILE (0 if missing).
 nlines() { if [[ -e $1 ]]; then wc -l <"$1"; else echo 0; fi; }
 nlines_is() { [[ $(nlines "$1") -eq $2 ]]; }
+
+# pid1_root_lines ROOT: the shell lines, for an "enter" script run in a new mount namespace,
+# that build ROOT for ember as PID 1 (unshare --root=ROOT): a tmpfs (so that what PID 1 does
+# to "/" stays there) with /usr and /dev bound read-only, $WORK bound at its own path, the
+# files NSS needs, and ember at /ember.
+pid1_root_lines() {
+	local root=$1
+	cat <<EOS
+mount -t tmpfs -o mode=755 tmpfs "$root"
+[[ \$(stat -f -c %T "$root") == tmpfs ]] || { echo "ROOT is not a tmpfs"; exit 1; }
+mkdir -p "$root"/{usr,dev,proc,sys,run,tmp,etc,"$WORK"}
+for l in bin sbin lib lib32 lib64; do
+	[[ -L /\$l ]] && ln -s "\$(readlink /\$l)" "$root/\$l"
+done
+mount --bind -o ro /usr "$root/usr"
+mount --bind -o ro /dev "$root/dev"
+mount --bind "$WORK" "$root$WORK"
+for f in ld.so.cache passwd group nsswitch.conf; do
+	[[ -e /etc/\$f ]] && cp /etc/\$f "$root/etc/"
+done
+cp "$EMBER" "$root/ember"
+EOS
+}

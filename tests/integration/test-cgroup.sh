@@ -85,28 +85,18 @@ TasksMax=50
 ExecStart=/bin/sleep 1008.25
 EOF
 
-cat >"$WORK/enter" <<EOS
-#!/bin/bash
-set -euo pipefail
-mount -t tmpfs -o mode=755 tmpfs "$ROOT"
-[[ \$(stat -f -c %T "$ROOT") == tmpfs ]] || { echo "ROOT is not a tmpfs"; exit 1; }
-mkdir -p "$ROOT"/{usr,dev,proc,sys,run,tmp,etc,"$WORK"}
-for l in bin sbin lib lib32 lib64; do
-	[[ -L /\$l ]] && ln -s "\$(readlink /\$l)" "$ROOT/\$l"
-done
-mount --bind -o ro /usr "$ROOT/usr"
-mount --bind -o ro /dev "$ROOT/dev"
+{
+	echo "#!/bin/bash"
+	echo "set -euo pipefail"
+	pid1_root_lines "$ROOT"
+	cat <<EOS
 mount --rbind /sys "$ROOT/sys"
-mount --bind "$WORK" "$ROOT$WORK"
-for f in ld.so.cache passwd group nsswitch.conf; do
-	[[ -e /etc/\$f ]] && cp /etc/\$f "$ROOT/etc/"
-done
-cp "$EMBER" "$ROOT/ember"
 # ember's own cgroup: handed to it, as a container manager would.
 echo \$\$ >"$CG/cgroup.procs"
 exec unshare --pid --fork --mount-proc --root="$ROOT" /ember --system \
 	--unit-path="$UNITS" --runtime-dir="$RT" --log-target=console --log-level=debug
 EOS
+} >"$WORK/enter"
 chmod +x "$WORK/enter"
 mkdir "$CG" "$ROOT"
 

@@ -70,23 +70,11 @@ mkdir -p "$UNITS/multi-user.target.wants"
 ln -s ../orphan.service "$UNITS/multi-user.target.wants/orphan.service"
 
 # Runs in the new mount namespace: builds ROOT, then becomes the PID namespace's parent.
-cat >"$WORK/enter" <<EOS
-#!/bin/bash
-set -euo pipefail
-mount -t tmpfs -o mode=755 tmpfs "$ROOT"
-# Never let PID 1 run with "/" being anything but this tmpfs.
-[[ \$(stat -f -c %T "$ROOT") == tmpfs ]] || { echo "ROOT is not a tmpfs"; exit 1; }
-mkdir -p "$ROOT"/{usr,dev,proc,sys,run,tmp,etc,"$WORK"}
-for l in bin sbin lib lib32 lib64; do
-	[[ -L /\$l ]] && ln -s "\$(readlink /\$l)" "$ROOT/\$l"
-done
-mount --bind -o ro /usr "$ROOT/usr"
-mount --bind -o ro /dev "$ROOT/dev"
-mount --bind "$WORK" "$ROOT$WORK"
-for f in ld.so.cache passwd group nsswitch.conf; do
-	[[ -e /etc/\$f ]] && cp /etc/\$f "$ROOT/etc/"
-done
-cp "$EMBER" "$ROOT/ember"
+{
+	echo "#!/bin/bash"
+	echo "set -euo pipefail"
+	pid1_root_lines "$ROOT"
+	cat <<EOS
 rc=0
 unshare --pid --fork --mount-proc --root="$ROOT" /ember --system \
 	--unit-path="$UNITS" --runtime-dir="$RT" --log-target=console --show-status || rc=\$?
@@ -94,6 +82,7 @@ unshare --pid --fork --mount-proc --root="$ROOT" /ember --system \
 awk -v r="$ROOT" '\$5 == r {print \$NF}' /proc/self/mountinfo >"$WORK/root-superblock"
 exit \$rc
 EOS
+} >"$WORK/enter"
 chmod +x "$WORK/enter"
 
 unshare --mount --propagation private "$WORK/enter" >"$NS_LOG" 2>&1 </dev/null &

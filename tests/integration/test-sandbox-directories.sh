@@ -324,22 +324,11 @@ ExecStart=/bin/touch $M/sysblocked-ran
 EOF
 ln -s ../sys.service "$SYS/multi-user.target.wants/sys.service"
 
-cat >"$WORK/enter" <<EOS
-#!/bin/bash
-set -euo pipefail
-mount -t tmpfs -o mode=755 tmpfs "$ROOT"
-[[ \$(stat -f -c %T "$ROOT") == tmpfs ]] || { echo "ROOT is not a tmpfs"; exit 1; }
-mkdir -p "$ROOT"/{usr,dev,proc,sys,run,tmp,etc,"$WORK"}
-for l in bin sbin lib lib32 lib64; do
-	[[ -L /\$l ]] && ln -s "\$(readlink /\$l)" "$ROOT/\$l"
-done
-mount --bind -o ro /usr "$ROOT/usr"
-mount --bind -o ro /dev "$ROOT/dev"
-mount --bind "$WORK" "$ROOT$WORK"
-for f in ld.so.cache passwd group nsswitch.conf; do
-	[[ -e /etc/\$f ]] && cp /etc/\$f "$ROOT/etc/"
-done
-cp "$EMBER" "$ROOT/ember"
+{
+	echo "#!/bin/bash"
+	echo "set -euo pipefail"
+	pid1_root_lines "$ROOT"
+	cat <<EOS
 # Root's directory with root's content, handed over to nobody by StateDirectory=, and a
 # symlink in it to a root-owned file that must stay root's.
 mkdir -p "$ROOT/var/lib/handover/inner" "$ROOT/secret"
@@ -352,6 +341,7 @@ unshare --pid --fork --mount-proc --root="$ROOT" /ember --system \
 	--unit-path="$SYS" --runtime-dir="$RT" --log-target=console --show-status || rc=\$?
 exit \$rc
 EOS
+} >"$WORK/enter"
 chmod +x "$WORK/enter"
 unshare --mount --propagation private "$WORK/enter" >"$LOG" 2>&1 </dev/null &
 UNSHARE_PID=$!

@@ -209,25 +209,15 @@ mkdir -p "$UNITS/multi-user.target.wants"
 ln -s ../keeper.service "$UNITS/multi-user.target.wants/keeper.service"
 
 # Runs in the new mount namespace: builds ROOT, then becomes the PID namespace's parent.
-cat >"$WORK/enter" <<EOS
-#!/bin/bash
-set -euo pipefail
-mount -t tmpfs -o mode=755 tmpfs "$ROOT"
-[[ \$(stat -f -c %T "$ROOT") == tmpfs ]] || { echo "ROOT is not a tmpfs"; exit 1; }
-mkdir -p "$ROOT"/{usr,dev,proc,sys,run,tmp,etc,"$WORK"}
-for l in bin sbin lib lib32 lib64; do
-	[[ -L /\$l ]] && ln -s "\$(readlink /\$l)" "$ROOT/\$l"
-done
-mount --bind -o ro /usr "$ROOT/usr"
-mount --bind -o ro /dev "$ROOT/dev"
-mount --bind "$WORK" "$ROOT$WORK"
-for f in ld.so.cache passwd group nsswitch.conf; do
-	[[ -e /etc/\$f ]] && cp /etc/\$f "$ROOT/etc/"
-done
-cp "$EMBER" "$ROOT/ember"
+{
+	echo "#!/bin/bash"
+	echo "set -euo pipefail"
+	pid1_root_lines "$ROOT"
+	cat <<EOS
 exec unshare --pid --fork --mount-proc --root="$ROOT" /ember --system \
 	--unit-path="$UNITS" --runtime-dir="$RT" --log-target=console --show-status
 EOS
+} >"$WORK/enter"
 chmod +x "$WORK/enter"
 unshare --mount --propagation private "$WORK/enter" >"$NS_LOG" 2>&1 </dev/null &
 UNSHARE_PID=$!
