@@ -461,14 +461,19 @@ set_io_devices(struct unit *u, const char *directive, char **entries, const char
 	}
 }
 
+/* The kernel's pid_max, read once: every unit start would read it otherwise. */
 static uint64_t
 pid_max(void)
 {
-	FILE *f = fopen("/proc/sys/kernel/pid_max", "re");
-	unsigned long long max = 32768;
+	static unsigned long long max;
+	FILE *f;
 
+	if (max)
+		return max;
+	max = 32768;
+	f = fopen("/proc/sys/kernel/pid_max", "re");
 	if (f) {
-		if (fscanf(f, "%llu", &max) != 1)
+		if (fscanf(f, "%llu", &max) != 1 || max == 0)
 			max = 32768;
 		fclose(f);
 	}
