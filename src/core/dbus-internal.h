@@ -2,10 +2,10 @@
 #ifndef EMBER_DBUS_INTERNAL_H
 #define EMBER_DBUS_INTERNAL_H
 
-/* Shared by the dbus*.c files only: the object model of the org.freedesktop.systemd1 API
- * (interfaces as tables of methods, properties and signals) and the helpers that build
- * messages. Nothing outside src/core/dbus*.c includes this; the rest of the manager uses
- * core/dbus.h. */
+/* Shared by the dbus*.c files and the bus activator (src/activation/bus-*.c) only: the
+ * object model of the org.freedesktop.systemd1 API (interfaces as tables of methods,
+ * properties and signals), the connections it is served on, and the helpers that build
+ * messages. The rest of the manager uses core/dbus.h. */
 
 #include <dbus/dbus.h>
 #include <stdbool.h>
@@ -29,6 +29,7 @@ struct manager;
 #define BUS_IFACE_PROPERTIES "org.freedesktop.DBus.Properties"
 #define BUS_IFACE_INTROSPECTABLE "org.freedesktop.DBus.Introspectable"
 #define BUS_IFACE_PEER "org.freedesktop.DBus.Peer"
+#define BUS_IFACE_ACTIVATOR BUS_NAME ".Activator"
 
 #define BUS_ERROR_NO_SUCH_UNIT BUS_NAME ".NoSuchUnit"
 #define BUS_ERROR_NO_UNIT_FOR_PID BUS_NAME ".NoUnitForPID"
@@ -42,8 +43,35 @@ struct manager;
 #define BUS_ERROR_JOB_TYPE_NOT_APPLICABLE BUS_NAME ".JobTypeNotApplicable"
 #define BUS_ERROR_NO_SUCH_PROCESS BUS_NAME ".NoSuchProcess"
 
-/* A client connection (dbus.c). */
-struct bus_client;
+struct event_source;
+struct bus_io;
+struct bus_link;
+
+/* A connection the API is served on (dbus.c): a client of the private server, or the
+ * manager's own connection to the system or session bus (is_bus, dbus-bus.c). */
+struct bus_client {
+	struct bus_state *bus;
+	DBusConnection *conn;
+	unsigned id;
+	bool is_bus;
+	struct event_source *auth_timer;
+	bool dead;            /* disconnected; freed by the dispatch source */
+	struct bus_client *next, *prev;
+};
+
+struct bus_state {
+	struct manager *manager;
+	DBusServer *servers[2];
+	size_t n_servers;
+	struct bus_io *ios;
+	struct bus_client *clients;
+	size_t n_clients;
+	unsigned next_client_id;
+	struct event_source *dispatch_source;
+	struct bus_link *link;  /* the message bus connection and its state (dbus-bus.c) */
+	struct hashmap *name_watches; /* bus name (owned) -> unit (activation/bus-names.c) */
+	struct hashmap *activations;  /* job id -> names asked for (activation/bus-activator.c) */
+};
 
 /* One method call being handled. The handler leaves its answer in reply (a method return
  * or an error); the dispatcher sends it unless the caller asked for no reply. */
@@ -53,6 +81,9 @@ struct bus_call {
 	DBusMessage *message;
 	void *object;       /* what the path names: the manager, a unit or a job */
 	DBusMessage *reply;
+	/* The caller may change the system: root or the manager's own user. Always so on the
+	 * private socket (it admits nobody else); on a message bus, asked of the bus. */
+	bool privileged;
 };
 
 struct bus_property;
@@ -74,7 +105,11 @@ struct bus_method {
 	const char *name;
 	const char *in, *out;
 	bus_method_fn handler;
+	/* Anyone may call it (it only reads state), as the conventional bus policy says;
+	 * every other method answers AccessDenied to an unprivileged caller. */
+	bool open;
 };
+#define BUS_OPEN true
 
 struct bus_signal {
 	const char *name;
@@ -103,10 +138,20 @@ struct bus_object {
 };
 
 /* dbus.c */
+/* Registers a connection (a private client, or the bus link when is_bus) with the loop:
+ * watches, timeouts, dispatching, the method-call filter. NULL on OOM (conn is closed). */
+struct bus_client *bus_client_add(struct bus_state *bus, DBusConnection *conn, bool is_bus);
+/* Marks c dead; the dispatch source frees it (client_free) in the next iteration. */
+void bus_client_kill(struct bus_client *c);
+/* Routes a method call (whose caller's privilege c->privileged is known) and sends the
+ * answer. Used for calls that waited for the caller's credentials. */
+void bus_call_dispatch(struct bus_call *c);
 /* True if any client would receive a signal now. */
 bool bus_has_listeners(struct manager *m);
-/* Sends a copy of msg to every connected client. msg stays the caller's. */
-void bus_broadcast(struct manager *m, DBusMessage *msg);
+/* Sends a copy of msg to every connected client, and to the message bus if anyone there
+ * subscribed or to_bus (a job a bus caller queued: it waits for JobRemoved without
+ * subscribing, as systemctl does). msg stays the caller's. */
+void bus_broadcast(struct manager *m, DBusMessage *msg, bool to_bus);
 /* The peer's PID, 0 if unknown. */
 pid_t bus_client_pid(struct bus_client *c);
 /* Sends c->reply now (so that signals can follow it) and clears it. */
@@ -160,6 +205,39 @@ DBusMessage *bus_properties_changed_new(const char *path, const struct bus_inter
 /* Routes a call to the object's interfaces, Properties and Introspectable. */
 int bus_object_call(struct bus_call *c, struct bus_object *o);
 void bus_object_done(struct bus_object *o);
+
+/* dbus-bus.c: the connection to the message bus. */
+/* A method call arrived on the bus link: asks the bus for the caller's uid, then
+ * dispatches it (bus_call_dispatch). */
+void bus_link_method_call(struct bus_client *c, DBusMessage *msg);
+/* A signal arrived on the bus link (activation requests, NameOwnerChanged). */
+void bus_link_signal(struct bus_client *c, DBusMessage *msg);
+/* The bus link c disconnected or is being dropped: forgets it (if it is still the link)
+ * and waits for the bus again. */
+void bus_link_lost(struct bus_state *bus, struct bus_client *c);
+void bus_link_free(struct bus_state *bus);
+/* Subscribe/Unsubscribe from a bus caller: signals go to the bus only while someone is
+ * subscribed. Returns 0 or -ENOMEM. */
+int bus_link_subscribe(struct bus_call *c, bool subscribe);
+bool bus_link_has_subscribers(struct bus_state *bus);
+/* The bus link's connection once it owns the name, or NULL. */
+struct bus_client *bus_link_client(struct bus_state *bus);
+/* The bus link's connection, also while the handshake runs: the bus sends the activation
+ * requests it held for us before it answers RequestName. */
+struct bus_client *bus_link_connection(struct bus_state *bus);
+/* Our calls to the bus. fn gets the reply (a method return or an error), not called if the
+ * link goes first; NULL fn = no reply wanted. data is freed with free_data after fn, or at
+ * once on failure. Returns 0, -ENOTCONN (no link) or -ENOMEM. */
+typedef void (*bus_link_reply_fn)(struct manager *m, DBusMessage *reply, void *data);
+int bus_link_call(struct bus_state *bus, DBusMessage *msg, bus_link_reply_fn fn, void *data,
+		  void (*free_data)(void *data));
+/* A call to the bus driver (org.freedesktop.DBus) with the given arguments. */
+int bus_link_driver_call(struct bus_state *bus, const char *member, bus_link_reply_fn fn,
+			 void *data, void (*free_data)(void *data), int first_type, ...);
+/* AddMatch / RemoveMatch. */
+int bus_link_match(struct bus_state *bus, const char *rule, bool add);
+/* The match rule for NameOwnerChanged of name. NULL on OOM. */
+char *bus_name_owner_match(const char *name);
 
 /* dbus-manager.c */
 extern const struct bus_interface bus_manager_interface;

@@ -114,7 +114,7 @@ reply_finished_job(struct bus_call *c, struct unit *u)
 
 		dbus_message_iter_init_append(signal, &it);
 		if (bus_append_string(&it, u->id) && bus_append_string(&it, result))
-			bus_broadcast(m, signal);
+			bus_broadcast(m, signal, c->client && c->client->is_bus);
 	}
 	dbus_message_unref(signal);
 	return 0;
@@ -156,6 +156,8 @@ bus_unit_enqueue(struct bus_call *c, struct unit *u, enum job_type type, const c
 	}
 	if (!j)
 		return reply_finished_job(c, u);
+	if (c->client && c->client->is_bus)
+		j->requested_on_bus = true;
 	path = job_dbus_path(j);
 	if (!path)
 		return -ENOMEM;

@@ -153,7 +153,7 @@ reply_changes(struct bus_call *c, int r, const char *detail, struct install_chan
 	bus_call_send_reply(c);
 	signal = dbus_message_new_signal(BUS_PATH, BUS_IFACE_MANAGER, "UnitFilesChanged");
 	if (signal) {
-		bus_broadcast(c->manager, signal);
+		bus_broadcast(c->manager, signal, false);
 		dbus_message_unref(signal);
 	}
 	return 0;

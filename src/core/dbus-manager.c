@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "core/cgroup.h"
+#include "activation/bus-activator.h"
 #include "core/dbus-internal.h"
 #include "core/dbus.h"
 #include "core/manager.h"
@@ -22,9 +23,26 @@
 
 /* Clients of the private socket are subscribed from the start (bus_broadcast), as in
  * systemd; these exist for clients written for the system bus. */
+/* Clients of the private socket get every signal anyway (see client_listens); a caller on
+ * the message bus is remembered until it unsubscribes or leaves the bus. */
 static int
 method_subscribe(struct bus_call *c)
 {
+	int r;
+
+	if (c->client->is_bus) {
+		r = bus_link_subscribe(c, true);
+		if (r < 0)
+			return r;
+	}
+	return bus_call_return_empty(c);
+}
+
+static int
+method_unsubscribe(struct bus_call *c)
+{
+	if (c->client->is_bus)
+		bus_link_subscribe(c, false);
 	return bus_call_return_empty(c);
 }
 
@@ -194,9 +212,9 @@ method_dump(struct bus_call *c)
 }
 
 static const struct bus_method manager_methods[] = {
-	{ "GetUnit", "s", "o", bus_method_get_unit },
-	{ "LoadUnit", "s", "o", bus_method_load_unit },
-	{ "GetUnitByPID", "u", "o", bus_method_get_unit_by_pid },
+	{ "GetUnit", "s", "o", bus_method_get_unit, BUS_OPEN },
+	{ "LoadUnit", "s", "o", bus_method_load_unit, BUS_OPEN },
+	{ "GetUnitByPID", "u", "o", bus_method_get_unit_by_pid, BUS_OPEN },
 	{ "StartUnit", "ss", "o", bus_method_start_unit },
 	{ "StopUnit", "ss", "o", bus_method_stop_unit },
 	{ "ReloadUnit", "ss", "o", bus_method_reload_unit },
@@ -209,26 +227,26 @@ static const struct bus_method manager_methods[] = {
 	{ "StartTransientUnit", "ssa(sv)a(sa(sv))", "o", bus_method_start_transient_unit },
 	{ "ResetFailedUnit", "s", "", bus_method_reset_failed_unit },
 	{ "ResetFailed", "", "", bus_method_reset_failed },
-	{ "GetUnitProcesses", "s", "a(sus)", bus_method_get_unit_processes },
-	{ "GetJob", "u", "o", bus_method_get_job },
+	{ "GetUnitProcesses", "s", "a(sus)", bus_method_get_unit_processes, BUS_OPEN },
+	{ "GetJob", "u", "o", bus_method_get_job, BUS_OPEN },
 	{ "CancelJob", "u", "", bus_method_cancel_job },
 	{ "ClearJobs", "", "", bus_method_clear_jobs },
-	{ "ListJobs", "", "a(usssoo)", bus_method_list_jobs },
-	{ "ListUnits", "", "a(ssssssouso)", bus_method_list_units },
-	{ "ListUnitsFiltered", "as", "a(ssssssouso)", bus_method_list_units_filtered },
-	{ "ListUnitsByPatterns", "asas", "a(ssssssouso)", bus_method_list_units_by_patterns },
-	{ "ListUnitsByNames", "as", "a(ssssssouso)", bus_method_list_units_by_names },
-	{ "ListUnitFiles", "", "a(ss)", bus_method_list_unit_files },
-	{ "ListUnitFilesByPatterns", "asas", "a(ss)", bus_method_list_unit_files_by_patterns },
-	{ "GetUnitFileState", "s", "s", bus_method_get_unit_file_state },
+	{ "ListJobs", "", "a(usssoo)", bus_method_list_jobs, BUS_OPEN },
+	{ "ListUnits", "", "a(ssssssouso)", bus_method_list_units, BUS_OPEN },
+	{ "ListUnitsFiltered", "as", "a(ssssssouso)", bus_method_list_units_filtered, BUS_OPEN },
+	{ "ListUnitsByPatterns", "asas", "a(ssssssouso)", bus_method_list_units_by_patterns, BUS_OPEN },
+	{ "ListUnitsByNames", "as", "a(ssssssouso)", bus_method_list_units_by_names, BUS_OPEN },
+	{ "ListUnitFiles", "", "a(ss)", bus_method_list_unit_files, BUS_OPEN },
+	{ "ListUnitFilesByPatterns", "asas", "a(ss)", bus_method_list_unit_files_by_patterns, BUS_OPEN },
+	{ "GetUnitFileState", "s", "s", bus_method_get_unit_file_state, BUS_OPEN },
 	{ "EnableUnitFiles", "asbb", "ba(sss)", bus_method_enable_unit_files },
 	{ "DisableUnitFiles", "asb", "a(sss)", bus_method_disable_unit_files },
 	{ "MaskUnitFiles", "asbb", "a(sss)", bus_method_mask_unit_files },
 	{ "UnmaskUnitFiles", "asb", "a(sss)", bus_method_unmask_unit_files },
 	{ "SetDefaultTarget", "sb", "a(sss)", bus_method_set_default_target },
-	{ "GetDefaultTarget", "", "s", bus_method_get_default_target },
-	{ "Subscribe", "", "", method_subscribe },
-	{ "Unsubscribe", "", "", method_subscribe },
+	{ "GetDefaultTarget", "", "s", bus_method_get_default_target, BUS_OPEN },
+	{ "Subscribe", "", "", method_subscribe, BUS_OPEN },
+	{ "Unsubscribe", "", "", method_unsubscribe, BUS_OPEN },
 	{ "Reload", "", "", method_reload },
 	{ "Reexecute", "", "", method_reexecute },
 	{ "Exit", "", "", method_exit },
@@ -238,7 +256,7 @@ static const struct bus_method manager_methods[] = {
 	{ "SetEnvironment", "as", "", method_set_environment },
 	{ "UnsetEnvironment", "as", "", method_unset_environment },
 	{ "UnsetAndSetEnvironment", "asas", "", method_unset_and_set_environment },
-	{ "Dump", "", "s", method_dump },
+	{ "Dump", "", "s", method_dump, BUS_OPEN },
 	{ NULL }
 };
 
@@ -453,12 +471,12 @@ manager_signal_new(const char *member, DBusMessageIter *it)
 }
 
 static void
-send_and_free(struct manager *m, DBusMessage *msg, bool ok)
+send_and_free(struct manager *m, DBusMessage *msg, bool ok, bool to_bus)
 {
 	if (!msg)
 		return;
 	if (ok)
-		bus_broadcast(m, msg);
+		bus_broadcast(m, msg, to_bus);
 	else
 		log_warning("Out of memory building an API signal.");
 	dbus_message_unref(msg);
@@ -475,7 +493,8 @@ send_unit_signal(struct manager *m, struct unit *u, const char *member)
 		return;
 	path = unit_dbus_path(u);
 	msg = path ? manager_signal_new(member, &it) : NULL;
-	send_and_free(m, msg, msg && bus_append_string(&it, u->id) && bus_append_path(&it, path));
+	send_and_free(m, msg, msg && bus_append_string(&it, u->id) && bus_append_path(&it, path),
+		      false);
 }
 
 void
@@ -510,7 +529,7 @@ bus_send_job_new(struct manager *m, struct job *j)
 	path = job_dbus_path(j);
 	msg = path ? manager_signal_new("JobNew", &it) : NULL;
 	send_and_free(m, msg, msg && bus_append_u32(&it, j->id) && bus_append_path(&it, path) &&
-			      bus_append_string(&it, j->unit->id));
+			      bus_append_string(&it, j->unit->id), j->requested_on_bus);
 }
 
 void
@@ -520,13 +539,14 @@ bus_send_job_removed(struct manager *m, struct job *j, enum job_result result)
 	DBusMessageIter it;
 	DBusMessage *msg;
 
-	if (!bus_has_listeners(m))
+	bus_activator_job_finished(m, j, result);
+	if (!bus_has_listeners(m) && !(j->requested_on_bus && m->bus && bus_link_client(m->bus)))
 		return;
 	path = job_dbus_path(j);
 	msg = path ? manager_signal_new("JobRemoved", &it) : NULL;
 	send_and_free(m, msg, msg && bus_append_u32(&it, j->id) && bus_append_path(&it, path) &&
 			      bus_append_string(&it, j->unit->id) &&
-			      bus_append_string(&it, job_result_to_string(result)));
+			      bus_append_string(&it, job_result_to_string(result)), j->requested_on_bus);
 }
 
 void
@@ -538,7 +558,7 @@ bus_send_reloading(struct manager *m, bool active)
 	if (!bus_has_listeners(m))
 		return;
 	msg = manager_signal_new("Reloading", &it);
-	send_and_free(m, msg, msg && bus_append_bool(&it, active));
+	send_and_free(m, msg, msg && bus_append_bool(&it, active), false);
 }
 
 void
@@ -560,5 +580,5 @@ bus_send_startup_finished(struct manager *m)
 	ok = msg != NULL;
 	for (size_t i = 0; ok && i < ELEMENTSOF(times); i++)
 		ok = bus_append_u64(&it, times[i]);
-	send_and_free(m, msg, ok);
+	send_and_free(m, msg, ok, false);
 }

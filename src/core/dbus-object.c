@@ -643,15 +643,24 @@ check_signature(struct bus_call *c, const char *member, const char *expected)
 }
 
 static int
+access_denied(struct bus_call *c, const char *member)
+{
+	return bus_call_error(c, DBUS_ERROR_ACCESS_DENIED,
+			      "Access denied: only root or the manager's own user may call %s().",
+			      member);
+}
+
+static int
 standard_call(struct bus_call *c, struct bus_object *o, const char *iface, const char *member)
 {
 	static const struct {
 		const char *iface, *member, *signature;
 		int (*fn)(struct bus_call *c, struct bus_object *o);
+		bool needs_privilege;
 	} table[] = {
 		{ BUS_IFACE_PROPERTIES, "Get", "ss", properties_get },
 		{ BUS_IFACE_PROPERTIES, "GetAll", "s", properties_get_all },
-		{ BUS_IFACE_PROPERTIES, "Set", "ssv", properties_set },
+		{ BUS_IFACE_PROPERTIES, "Set", "ssv", properties_set, true },
 		{ BUS_IFACE_INTROSPECTABLE, "Introspect", "", introspect },
 		{ BUS_IFACE_PEER, "Ping", "", NULL },
 	};
@@ -661,6 +670,8 @@ standard_call(struct bus_call *c, struct bus_object *o, const char *iface, const
 
 		if ((iface && !streq(iface, table[i].iface)) || !streq(member, table[i].member))
 			continue;
+		if (table[i].needs_privilege && !c->privileged)
+			return access_denied(c, member);
 		r = check_signature(c, member, table[i].signature);
 		if (r <= 0)
 			return r;
@@ -691,6 +702,8 @@ bus_object_call(struct bus_call *c, struct bus_object *o)
 		for (const struct bus_method *m = i->methods; m && m->name; m++) {
 			if (!streq(m->name, member))
 				continue;
+			if (!m->open && !c->privileged)
+				return access_denied(c, member);
 			r = check_signature(c, member, m->in);
 			if (r <= 0)
 				return r;

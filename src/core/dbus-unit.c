@@ -717,7 +717,7 @@ bus_send_unit_changed(struct manager *m, struct unit *u)
 		return;
 	msg = bus_properties_changed_new(path, &bus_unit_interface, u, unit_changed_properties);
 	if (msg) {
-		bus_broadcast(m, msg);
+		bus_broadcast(m, msg, false);
 		dbus_message_unref(msg);
 	}
 	ti = type_interface(u);
@@ -727,7 +727,7 @@ bus_send_unit_changed(struct manager *m, struct unit *u)
 					 bus_service_changed_properties :
 					 bus_socket_changed_properties);
 	if (msg) {
-		bus_broadcast(m, msg);
+		bus_broadcast(m, msg, false);
 		dbus_message_unref(msg);
 	}
 }

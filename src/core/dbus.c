@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "activation/bus-activator.h"
+#include "activation/bus-names.h"
 #include "core/dbus-internal.h"
 #include "core/dbus.h"
 #include "core/event.h"
@@ -48,26 +50,6 @@ struct bus_timer {
 	struct bus_state *bus;
 	DBusTimeout *timeout;
 	struct event_source *source;
-};
-
-struct bus_client {
-	struct bus_state *bus;
-	DBusConnection *conn;
-	unsigned id;
-	struct event_source *auth_timer;
-	bool dead;            /* disconnected; freed by the dispatch source */
-	struct bus_client *next, *prev;
-};
-
-struct bus_state {
-	struct manager *manager;
-	DBusServer *servers[2];
-	size_t n_servers;
-	struct bus_io *ios;
-	struct bus_client *clients;
-	size_t n_clients;
-	unsigned next_client_id;
-	struct event_source *dispatch_source;
 };
 
 /* Watches. */
@@ -312,6 +294,8 @@ client_free(struct bus_client *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	bus->n_clients--;
+	if (c->is_bus)
+		bus_link_lost(bus, c);
 	event_source_free(c->auth_timer);
 	dbus_connection_set_dispatch_status_function(c->conn, NULL, NULL, NULL);
 	dbus_connection_remove_filter(c->conn, client_filter, c);
@@ -325,9 +309,12 @@ client_free(struct bus_client *c)
 	free(c);
 }
 
-static void
-client_kill(struct bus_client *c)
+void
+bus_client_kill(struct bus_client *c)
 {
+	/* The link forgets a dead connection at once, so that a new one can be made. */
+	if (c->is_bus)
+		bus_link_lost(c->bus, c);
 	c->dead = true;
 	event_source_set_enabled(c->bus->dispatch_source, true);
 }
@@ -350,7 +337,7 @@ dispatch_clients(struct event_source *s, void *userdata)
 		    dbus_connection_get_dispatch_status(c->conn) == DBUS_DISPATCH_COMPLETE)
 			c->dead = true;
 		if (c->dead) {
-			log_debug("API client %u disconnected.", c->id);
+			log_debug("API %s %u disconnected.", c->is_bus ? "bus link" : "client", c->id);
 			client_free(c);
 		}
 	}
@@ -370,7 +357,7 @@ client_auth_timeout(struct event_source *s, usec_t usec, void *userdata)
 
 	if (!dbus_connection_get_is_authenticated(c->conn)) {
 		log_warning("API client %u did not authenticate in time, disconnecting it.", c->id);
-		client_kill(c);
+		bus_client_kill(c);
 	}
 	return 0;
 }
@@ -470,12 +457,33 @@ bus_call_send_reply(struct bus_call *c)
 	if (!dbus_message_get_no_reply(c->message)) {
 		const char *dest = dbus_message_get_destination(c->message);
 
-		/* sd-bus matches replies and signals on this name, as on a real bus. */
-		dbus_message_set_sender(reply, dest ? dest : BUS_NAME);
+		/* sd-bus matches replies and signals on this name, as on a real bus (where
+		 * the bus sets it). */
+		if (!c->client->is_bus)
+			dbus_message_set_sender(reply, dest ? dest : BUS_NAME);
 		if (!dbus_connection_send(c->client->conn, reply, NULL))
 			log_warning("Out of memory sending an API reply.");
 	}
 	dbus_message_unref(reply);
+}
+
+void
+bus_call_dispatch(struct bus_call *c)
+{
+	int r;
+
+	log_debug("API call %s.%s on %s from %s %u%s.",
+		  strna(dbus_message_get_interface(c->message)),
+		  strna(dbus_message_get_member(c->message)), strna(dbus_message_get_path(c->message)),
+		  c->client->is_bus ? "bus link" : "client", c->client->id,
+		  c->privileged ? "" : " (unprivileged)");
+	r = route_call(c);
+	if (r < 0) {
+		if (c->reply)
+			dbus_message_unref(TAKE_PTR(c->reply));
+		c->reply = dbus_message_new_error(c->message, DBUS_ERROR_NO_MEMORY, "Out of memory.");
+	}
+	bus_call_send_reply(c);
 }
 
 static DBusHandlerResult
@@ -486,26 +494,60 @@ client_filter(DBusConnection *conn, DBusMessage *msg, void *data)
 		.manager = c->bus->manager,
 		.client = c,
 		.message = msg,
+		.privileged = true, /* client_check_uid admitted only such callers */
 	};
-	int r;
 
 	if (dbus_message_is_signal(msg, DBUS_INTERFACE_LOCAL, "Disconnected")) {
-		client_kill(c);
+		bus_client_kill(c);
+		return DBUS_HANDLER_RESULT_HANDLED;
+	}
+	if (c->is_bus) {
+		if (dbus_message_get_type(msg) == DBUS_MESSAGE_TYPE_METHOD_CALL)
+			bus_link_method_call(c, msg);
+		else if (dbus_message_get_type(msg) == DBUS_MESSAGE_TYPE_SIGNAL)
+			bus_link_signal(c, msg);
 		return DBUS_HANDLER_RESULT_HANDLED;
 	}
 	if (dbus_message_get_type(msg) != DBUS_MESSAGE_TYPE_METHOD_CALL)
 		return DBUS_HANDLER_RESULT_HANDLED; /* clients' signals and replies mean nothing */
-	log_debug("API call %s.%s on %s from client %u.",
-		  strna(dbus_message_get_interface(msg)), strna(dbus_message_get_member(msg)),
-		  strna(dbus_message_get_path(msg)), c->id);
-	r = route_call(&call);
-	if (r < 0) {
-		if (call.reply)
-			dbus_message_unref(TAKE_PTR(call.reply));
-		call.reply = dbus_message_new_error(msg, DBUS_ERROR_NO_MEMORY, "Out of memory.");
-	}
-	bus_call_send_reply(&call);
+	bus_call_dispatch(&call);
 	return DBUS_HANDLER_RESULT_HANDLED;
+}
+
+struct bus_client *
+bus_client_add(struct bus_state *bus, DBusConnection *conn, bool is_bus)
+{
+	struct bus_client *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		log_oom();
+		dbus_connection_close(conn);
+		return NULL;
+	}
+	c->bus = bus;
+	c->conn = dbus_connection_ref(conn);
+	c->id = ++bus->next_client_id;
+	c->is_bus = is_bus;
+	c->next = bus->clients;
+	if (c->next)
+		c->next->prev = c;
+	bus->clients = c;
+	bus->n_clients++;
+
+	dbus_connection_set_exit_on_disconnect(conn, FALSE);
+	dbus_connection_set_dispatch_status_function(conn, client_dispatch_status, c, NULL);
+	if (!dbus_connection_add_filter(conn, client_filter, c, NULL) ||
+	    !dbus_connection_set_watch_functions(conn, watch_add, watch_remove, watch_toggled,
+						 bus, NULL) ||
+	    !dbus_connection_set_timeout_functions(conn, timeout_add, timeout_remove,
+						   timeout_toggled, bus, NULL)) {
+		log_warning("Out of memory setting up an API connection, dropping it.");
+		c->is_bus = false; /* the caller learns from NULL; no lost-link callback */
+		client_free(c);
+		return NULL;
+	}
+	event_source_set_enabled(bus->dispatch_source, true);
+	return c;
 }
 
 static void
@@ -519,37 +561,18 @@ server_new_connection(DBusServer *server, DBusConnection *conn, void *data)
 		log_warning("Too many API clients, refusing a new connection.");
 		return;
 	}
-	c = calloc(1, sizeof(*c));
-	if (!c) {
-		log_oom();
-		return;
-	}
-	c->bus = bus;
-	c->conn = dbus_connection_ref(conn);
-	c->id = ++bus->next_client_id;
-	c->next = bus->clients;
-	if (c->next)
-		c->next->prev = c;
-	bus->clients = c;
-	bus->n_clients++;
-
-	dbus_connection_set_exit_on_disconnect(conn, FALSE);
 	dbus_connection_set_allow_anonymous(conn, FALSE);
 	dbus_connection_set_unix_user_function(conn, client_check_uid, NULL, NULL);
-	dbus_connection_set_dispatch_status_function(conn, client_dispatch_status, c, NULL);
+	c = bus_client_add(bus, conn, false);
+	if (!c)
+		return;
 	if (event_add_time(bus->manager->event, now(CLOCK_MONOTONIC) + BUS_AUTH_TIMEOUT,
-			   client_auth_timeout, c, &c->auth_timer) < 0 ||
-	    !dbus_connection_add_filter(conn, client_filter, c, NULL) ||
-	    !dbus_connection_set_watch_functions(conn, watch_add, watch_remove, watch_toggled,
-						 bus, NULL) ||
-	    !dbus_connection_set_timeout_functions(conn, timeout_add, timeout_remove,
-						   timeout_toggled, bus, NULL)) {
+			   client_auth_timeout, c, &c->auth_timer) < 0) {
 		log_warning("Out of memory setting up an API connection, dropping it.");
 		client_free(c);
 		return;
 	}
 	log_debug("API client %u connected.", c->id);
-	event_source_set_enabled(bus->dispatch_source, true);
 }
 
 static int
@@ -637,6 +660,9 @@ bus_done(struct manager *m)
 
 	if (!bus)
 		return;
+	bus_link_free(bus);
+	bus_activator_free(m);
+	bus_names_free(m);
 	while (bus->clients)
 		client_free(bus->clients);
 	for (size_t i = 0; i < bus->n_servers; i++) {
@@ -659,7 +685,7 @@ bus_done(struct manager *m)
 static bool
 client_listens(struct bus_client *c)
 {
-	return !c->dead && dbus_connection_get_is_authenticated(c->conn);
+	return !c->is_bus && !c->dead && dbus_connection_get_is_authenticated(c->conn);
 }
 
 bool
@@ -667,6 +693,8 @@ bus_has_listeners(struct manager *m)
 {
 	if (!m->bus)
 		return false;
+	if (bus_link_has_subscribers(m->bus))
+		return true;
 	for (struct bus_client *c = m->bus->clients; c; c = c->next)
 		if (client_listens(c))
 			return true;
@@ -674,10 +702,22 @@ bus_has_listeners(struct manager *m)
 }
 
 void
-bus_broadcast(struct manager *m, DBusMessage *msg)
+bus_broadcast(struct manager *m, DBusMessage *msg, bool to_bus)
 {
+	struct bus_client *link;
+
 	if (!m->bus)
 		return;
+	/* On a message bus one copy reaches every subscriber's match rule. */
+	link = bus_link_client(m->bus);
+	if (link && (to_bus || bus_link_has_subscribers(m->bus))) {
+		DBusMessage *copy = dbus_message_copy(msg);
+
+		if (!copy || !dbus_connection_send(link->conn, copy, NULL))
+			log_warning("Out of memory sending a signal to the bus.");
+		if (copy)
+			dbus_message_unref(copy);
+	}
 	for (struct bus_client *c = m->bus->clients; c; c = c->next) {
 		DBusMessage *copy;
 
@@ -686,7 +726,7 @@ bus_broadcast(struct manager *m, DBusMessage *msg)
 		if (dbus_connection_get_outgoing_size(c->conn) > (long)BUS_CLIENT_MAX_OUTGOING) {
 			log_warning("API client %u does not read its messages, disconnecting it.",
 				    c->id);
-			client_kill(c);
+			bus_client_kill(c);
 			continue;
 		}
 		/* A copy per client: each connection numbers its messages itself. */

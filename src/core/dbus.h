@@ -3,6 +3,7 @@
 #define EMBER_DBUS_H
 
 #include "core/job.h"
+#include "core/unit.h"
 
 struct manager;
 struct unit;
@@ -15,6 +16,12 @@ struct unit;
 /* Creates the listening socket(s) and hooks them into the event loop. */
 int bus_init(struct manager *m);
 void bus_done(struct manager *m);
+
+/* The message bus (dbus-bus.c): connects to BusAddress= now, or once the bus is up
+ * (dbus.service active, or its socket file appearing). Call once units are loaded. */
+int bus_link_start(struct manager *m);
+/* unit_notify: dbus.service coming up or going down moves the bus link. */
+void bus_unit_state_changed(struct manager *m, struct unit *u, enum unit_active_state ns);
 
 /* Signals to subscribed clients. */
 void bus_send_job_new(struct manager *m, struct job *j);

@@ -72,6 +72,7 @@ struct job {
 	bool ignore_order;       /* mode ignore-dependencies */
 	bool in_run_queue;
 	bool sent_dbus_new_signal;
+	bool requested_on_bus;   /* queued by a caller on the message bus (bus_broadcast) */
 	struct job *run_queue_next, *run_queue_prev;
 	struct event_source *timer; /* JobTimeoutSec= */
 	usec_t install_usec;        /* when it was installed, CLOCK_MONOTONIC */

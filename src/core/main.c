@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dbus/dbus.h>
+
 #include "config.h"
 #include "core/manager-conf.h"
 #include "core/cgroup.h"
@@ -243,6 +245,30 @@ default_runtime_dir(void)
 	return NULL;
 }
 
+/* Where the message bus is, unless ember.conf says (BusAddress=): the system bus for PID 1;
+ * for a user manager in the default runtime directory, the session bus its dbus.socket
+ * makes at $XDG_RUNTIME_DIR/bus. Debug instances (own --runtime-dir, or not PID 1) stay off
+ * any bus unless configured: they must not take the name from the real manager. */
+static char *
+default_bus_address(void)
+{
+	const char *x = getenv("XDG_RUNTIME_DIR");
+	char *escaped, *address = NULL, *path;
+
+	if (getpid() == 1 && arg_scope == SCOPE_SYSTEM)
+		return strdup("unix:path=/run/dbus/system_bus_socket");
+	if (arg_scope != SCOPE_USER || arg_runtime_dir || !x || x[0] != '/')
+		return NULL;
+	if (asprintf(&path, "%s/bus", x) < 0)
+		return NULL;
+	escaped = dbus_address_escape_value(path);
+	free(path);
+	if (escaped && asprintf(&address, "unix:path=%s", escaped) < 0)
+		address = NULL;
+	dbus_free(escaped);
+	return address;
+}
+
 /* Kernel threads are only visible from the initial PID namespace: kthreadd is PID 2
  * there, and PID 2 is one of ours in a container. */
 static bool
@@ -319,6 +345,10 @@ main(int argc, char *argv[])
 		log_error_errno(r, "Failed to allocate manager: %m");
 		goto fail;
 	}
+	/* libdbus aborts the process when a caller breaks one of its rules. A bug of ours
+	 * must not take PID 1 down with it: such checks only warn. Set after the manager
+	 * copied the environment for services, so they do not inherit it. */
+	setenv("DBUS_FATAL_WARNINGS", "0", 0);
 	m->show_status = getpid() == 1;
 	manager_parse_config(m, arg_config);
 	if (arg_log_level >= 0)
@@ -333,6 +363,8 @@ main(int argc, char *argv[])
 	if (arg_test)
 		m->show_status = false;
 	m->runtime_dir = default_runtime_dir();
+	if (!m->bus_address)
+		m->bus_address = default_bus_address();
 	m->unit_path_override = arg_unit_path ? strdup(arg_unit_path) : NULL;
 	m->default_unit = arg_unit ? strdup(arg_unit) : NULL;
 	if (!m->runtime_dir || (arg_unit_path && !m->unit_path_override) ||

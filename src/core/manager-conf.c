@@ -63,6 +63,12 @@ handler(void *user, const char *section, const char *name, const char *value)
 		r = parse_boolean(value);
 		if (r >= 0)
 			m->show_status = r;
+	} else if (streq(name, "BusAddress")) {
+		/* Checked when used: libdbus says what is wrong with it then. */
+		free(m->bus_address);
+		m->bus_address = strdup(value);
+		if (!m->bus_address)
+			r = -ENOMEM;
 	} else if (streq(name, "CrashShell")) {
 		r = parse_boolean(value);
 		if (r >= 0)

@@ -497,6 +497,7 @@ manager_free(struct manager *m)
 	for (size_t i = 0; i < RLIM_NLIMITS; i++)
 		free(m->defaults.rlimit[i]);
 	free(m->runtime_dir);
+	free(m->bus_address);
 	free(m->unit_path_override);
 	free(m->default_unit);
 	free(m->notify_socket_path);
@@ -533,6 +534,7 @@ manager_startup(struct manager *m)
 	if (r < 0)
 		return log_error_errno(r, "Failed to start default unit %s: %s", u->id, strna(error));
 	event_source_set_time(m->status_timer, now(CLOCK_MONOTONIC) + USEC_PER_SEC);
+	bus_link_start(m);
 	return 0;
 }
 

@@ -87,6 +87,7 @@ struct manager {
 	struct notify_listener *notify;
 	char *notify_socket_path;
 	struct bus_state *bus;   /* private API server and connections (dbus.c) */
+	char *bus_address;       /* BusAddress=: the message bus to join; NULL or "" = none */
 	struct cgroup_state *cgroup; /* the unit cgroup tree, or why there is none (cgroup.c) */
 
 	enum manager_objective objective;

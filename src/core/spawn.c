@@ -1013,7 +1013,10 @@ step_oom_adjust(struct child *ch)
 		return;
 	n = snprintf(buf, sizeof(buf), "%d\n", ch->ctx->oom_score_adjust);
 	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, buf, (size_t)n) != n)
+	/* Lowering it is denied in a user namespace or container without CAP_SYS_RESOURCE:
+	 * run the service anyway, as systemd does, rather than fail a daemon (dbus.service
+	 * asks for -900) over a hint to the OOM killer. */
+	if ((fd < 0 || write(fd, buf, (size_t)n) != n) && errno != EPERM && errno != EACCES)
 		child_fail(ch, EXEC_STEP_OOM_ADJUST, errno, "OOMScoreAdjust=%d",
 			   ch->ctx->oom_score_adjust);
 	close(fd);

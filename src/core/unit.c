@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "core/dbus.h"
 #include "core/event.h"
 #include "core/job.h"
 #include "core/manager.h"
@@ -790,6 +791,7 @@ unit_notify(struct unit *u, enum unit_active_state os, enum unit_active_state ns
 		if (u->stop_when_unneeded)
 			unit_add_to_stop_when_unneeded_queue(u);
 	}
+	bus_unit_state_changed(m, u, ns);
 	/* Sockets (later paths, timers, automounts) follow what they activated. */
 	SET_FOREACH(other, u->deps[UNIT_TRIGGERED_BY])
 		if (other->vtable->trigger_notify)

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "activation/bus-names.h"
+#include "core/unit-index.h"
 #include "core/exec-command.h"
 #include "core/manager.h"
 #include "log.h"
@@ -235,6 +237,29 @@ const struct directive service_directives[] = {
 };
 #undef S
 
+/* BusName=: after the bus socket, required by Type=dbus where there is a dbus.socket to
+ * require (an instance on an outside bus has none), and the name followed from now on. */
+static int
+service_follow_bus_name(struct service *s)
+{
+	struct unit *u = UNIT(s);
+	struct manager *m = u->manager;
+	int r;
+
+	r = unit_add_dependency_by_name(u, UNIT_AFTER, "dbus.socket", true);
+	if (r >= 0 && s->type == SERVICE_DBUS && unit_index_find(m->index, "dbus.socket", NULL))
+		r = unit_add_dependency_by_name(u, UNIT_REQUIRES, "dbus.socket", true);
+	if (r < 0)
+		return r;
+	r = bus_names_watch(m, u, s->bus_name);
+	if (r == -EEXIST)
+		log_unit_warning(u, "BusName=%s is followed by another unit already; this unit will "
+				 "not see it.", s->bus_name);
+	else if (r < 0)
+		return r;
+	return 0;
+}
+
 int
 service_load_check(struct unit *u)
 {
@@ -283,6 +308,11 @@ service_load_check(struct unit *u)
 	r = exec_context_apply_defaults(&s->exec_context, &m->defaults);
 	if (r < 0)
 		return r;
+	if (s->bus_name) {
+		r = service_follow_bus_name(s);
+		if (r < 0)
+			return r;
+	}
 	if (!u->default_dependencies)
 		return 0;
 	if (m->scope == SCOPE_SYSTEM) {

@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 
+#include "activation/bus-names.h"
 #include "core/cgroup-config.h"
 #include "core/cgroup.h"
 #include "core/event.h"
@@ -488,9 +489,12 @@ service_spawn_main(struct service *s, struct exec_command *c)
 		break;
 	case SERVICE_SIMPLE:
 	case SERVICE_IDLE:
-	case SERVICE_DBUS:
-		/* Up as soon as it runs; Type=dbus waits for its name once the bus exists. */
+		/* Up as soon as it runs. */
 		service_enter_start_post(s);
+		break;
+	case SERVICE_DBUS:
+		/* Up once its name is taken (service_bus_name_owner_change). An owner known
+		 * from before is the previous process, whose release is still on its way. */
 		break;
 	default:
 		/* forking/oneshot: until it exits; notify: until READY=1. */
@@ -616,7 +620,9 @@ service_enter_running(struct service *s, enum service_result f)
 		service_enter_signal(s, SERVICE_STOP_SIGTERM, s->result);
 		return;
 	}
-	if (main_pid_alive(s) || (s->type == SERVICE_FORKING && !s->main_pid_known)) {
+	if ((main_pid_alive(s) || (s->type == SERVICE_FORKING && !s->main_pid_known)) &&
+	    (s->type != SERVICE_DBUS || s->bus_name_good)) {
+		/* Type=dbus: running while its name is on the bus; losing the name stops it. */
 		/* A forking daemon whose PID we could not learn is up until stopped. */
 		service_set_state(s, SERVICE_RUNNING);
 		arm_watchdog(s);
@@ -1534,6 +1540,8 @@ service_reset_config(struct unit *u)
 	free_status_set(&s->restart_prevent_status);
 	free_status_set(&s->restart_force_status);
 	s->pid_file = mfree(s->pid_file);
+	if (s->bus_name)
+		bus_names_unwatch(m, u, s->bus_name);
 	s->bus_name = mfree(s->bus_name);
 	s->fd_store_max = 0;
 	s->type = SERVICE_SIMPLE;
@@ -1553,6 +1561,8 @@ service_done(struct unit *u)
 {
 	struct service *s = SERVICE(u);
 
+	if (s->bus_name)
+		bus_names_unwatch(u->manager, u, s->bus_name);
 	for (int i = 0; i < _SERVICE_EXEC_KIND_MAX; i++) {
 		s->exec[i] = exec_command_free_list(s->exec[i]);
 		if (s->exec_retired)
@@ -1683,6 +1693,24 @@ service_deserialize_item(struct unit *u, const char *key, const char *value)
 	return 0;
 }
 
+static void
+service_bus_name_owner_change(struct unit *u, const char *name, const char *owner)
+{
+	struct service *s = SERVICE(u);
+	bool good = !isempty(owner), changed = good != s->bus_name_good;
+
+	s->bus_name_good = good;
+	log_unit_debug(u, "D-Bus name %s %s.", name, good ? "taken" : "released");
+	if (s->type != SERVICE_DBUS)
+		return;
+	if (good && s->state == SERVICE_START)
+		service_enter_start_post(s);
+	else if (!good && changed && s->state == SERVICE_RUNNING) {
+		unit_log_event(u, LOG_INFO, "Lost its D-Bus name %s, stopping.", name);
+		service_enter_running(s, SERVICE_SUCCESS);
+	}
+}
+
 const struct unit_vtable service_vtable = {
 	.object_size = sizeof(struct service),
 	.section = "Service",
@@ -1699,6 +1727,7 @@ const struct unit_vtable service_vtable = {
 	.kill = service_kill,
 	.reset_failed = service_reset_failed,
 	.reset_config = service_reset_config,
+	.bus_name_owner_change = service_bus_name_owner_change,
 	.sigchld = service_sigchld,
 	.notify_message = service_notify_message,
 	.oom_kill = service_oom_kill,

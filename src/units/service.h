@@ -111,6 +111,7 @@ struct service {
 	bool root_directory_start_only;
 	char *pid_file;
 	char *bus_name;
+	bool bus_name_good;       /* somebody owns bus_name on the bus now */
 	enum notify_access notify_access;
 	unsigned fd_store_max;    /* FileDescriptorStoreMax= */
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "activation/fdstore.h"
+#include "core/event.h"
 #include "core/manager.h"
 #include "log.h"
 #include "macro.h"

@@ -45,6 +45,9 @@ struct unit_vtable {
 			       size_t n_fds);
 	/* The kernel's OOM killer killed a process in the unit's cgroup (memory.events). */
 	void (*oom_kill)(struct unit *u);
+	/* Somebody took (owner non-empty) or released a bus name the unit follows
+	 * (activation/bus-names.c). */
+	void (*bus_name_owner_change)(struct unit *u, const char *name, const char *owner);
 	/* A unit this one triggers (Triggers=) changed state. */
 	void (*trigger_notify)(struct unit *u, struct unit *triggered);
 	int (*serialize)(struct unit *u, FILE *f);
