@@ -23,6 +23,59 @@ cleanup() {
 	return 0
 }
 trap cleanup EXIT
+
+# A message bus for the demo, socket-activated like the system bus but on a private path
+# (the real /run/dbus stays untouched): ember's dbus.socket/dbus.service pattern, and one
+# D-Bus service that nobody starts until a client calls its name.
+BUSUNITS=$RT/bus-units
+mkdir -p "$BUSUNITS/multi-user.target.wants" "$RT/bus-services"
+cat >"$RT/bus.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>systemd:</listen>
+  <auth>EXTERNAL</auth>
+  <servicedir>$RT/bus-services</servicedir>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+EOF
+cat >"$RT/bus-services/org.ember.Demo.Greeter.service" <<EOF
+[D-BUS Service]
+Name=org.ember.Demo.Greeter
+Exec=/bin/false
+SystemdService=greeter.service
+EOF
+cat >"$BUSUNITS/dbus.socket" <<EOF
+[Unit]
+Description=Demo message bus socket
+[Socket]
+ListenStream=$RT/bus
+EOF
+cat >"$BUSUNITS/dbus.service" <<EOF
+[Unit]
+Description=Demo message bus
+Requires=dbus.socket
+[Service]
+Type=notify
+ExecStart=/usr/bin/dbus-daemon --config-file=$RT/bus.conf --address=systemd: --nofork --nopidfile --systemd-activation
+EOF
+cat >"$BUSUNITS/greeter.service" <<EOF
+[Unit]
+Description=Greeter (a D-Bus service, started on demand)
+[Service]
+Type=dbus
+BusName=org.ember.Demo.Greeter
+ExecStart=$PWD/build/tests/bus-echo-service unix:path=$RT/bus org.ember.Demo.Greeter
+EOF
+ln -s ../dbus.socket "$BUSUNITS/multi-user.target.wants/dbus.socket"
+printf '[Manager]\nBusAddress=unix:path=%s\n' "$RT/bus" >"$RT/ember.conf"
+UNITS=$BUSUNITS:$UNITS
+
 ctl() { "$CTL" --runtime-dir="$RT" --no-pager "$@"; }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -43,12 +96,14 @@ if [[ $(id -u) = 0 ]] && unshare --pid --fork --mount-proc true 2>/dev/null; the
 	step "Booting ember as PID 1 of a new PID namespace${CG:+, in the cgroup $CG}"
 	sh -c '[ -n "$1" ] && echo $$ >"$1/cgroup.procs"; shift; exec "$@"' sh "$CG" \
 		unshare --pid --mount --fork --mount-proc "$EMBER" --system --unit-path="$UNITS" \
-		--runtime-dir="$RT" --log-target=console --show-status >"$LOG" 2>&1 &
+		--config="$RT/ember.conf" --runtime-dir="$RT" --log-target=console --show-status \
+		>"$LOG" 2>&1 &
 	pid=$!
 else
 	step "Starting ember as a debug instance (no new PID namespace here)${CG:+, in the cgroup $CG}"
 	sh -c '[ -n "$1" ] && echo $$ >"$1/cgroup.procs"; shift; exec "$@"' sh "$CG" \
-		"$EMBER" --user --unit-path="$UNITS" --runtime-dir="$RT" --show-status >"$LOG" 2>&1 &
+		"$EMBER" --user --unit-path="$UNITS" --config="$RT/ember.conf" --runtime-dir="$RT" \
+		--show-status >"$LOG" 2>&1 &
 	pid=$!
 fi
 for _ in $(seq 100); do
@@ -82,6 +137,19 @@ for who in alice bob; do
 	echo "client $who sent 'hello from $who', got back: '$reply'"
 done
 ctl list-sockets || true
+
+step "Bus activation: a client calls org.ember.Demo.Greeter, which nobody owns yet"
+echo "before: dbus.service is $(ctl is-active dbus.service || true), greeter.service is $(ctl is-active greeter.service || true)"
+echo "\$ dbus-send --dest=org.ember.Demo.Greeter /org/ember/Echo org.ember.Echo.Echo string:hello"
+timeout 60 dbus-send --bus="unix:path=$RT/bus" --print-reply=literal --reply-timeout=60000 \
+	--dest=org.ember.Demo.Greeter /org/ember/Echo org.ember.Echo.Echo string:hello || true
+echo
+echo "after: dbus.service is $(ctl is-active dbus.service || true) (its socket started it for the client),"
+echo "       greeter.service is $(ctl is-active greeter.service || true) (the bus asked ember for it)"
+grep -h "Connected to the bus\|The bus asks for" "$LOG" || true
+echo "\$ busctl get-property org.freedesktop.systemd1 .../unit/greeter_2eservice ... SubState"
+timeout 30 busctl --address="unix:path=$RT/bus" get-property org.freedesktop.systemd1 \
+	/org/freedesktop/systemd1/unit/greeter_2eservice org.freedesktop.systemd1.Unit SubState || true
 
 step "emberctl list-units --resources --type=service (tasks and memory from each unit's cgroup)"
 ctl list-units --resources --type=service || true

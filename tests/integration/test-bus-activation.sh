@@ -171,6 +171,20 @@ out=$(call org.ember.Hello alias) || true
 check "activation through the alias name answers" grep -q "org.ember.Hello pid=.* alias" <<<"$out"
 check_eq "hello.service is active" active "$(active_state hello.service)"
 
+# Bad input on the bus: a forged activation request (a client's signal, not the bus
+# daemon's) is ignored; a call with wrong arguments gets an error; ember goes on.
+timeout 60 "$DBUS_SEND" --bus="$ADDR" --type=signal --dest=org.freedesktop.systemd1 \
+	/org/freedesktop/DBus org.freedesktop.systemd1.Activator.ActivationRequest \
+	string:after.service
+out=$(timeout 60 "$DBUS_SEND" --bus="$ADDR" --print-reply --dest=org.freedesktop.systemd1 \
+	/org/freedesktop/systemd1 org.freedesktop.systemd1.Manager.StartUnit int32:7 2>&1) || true
+check "a StartUnit with bad arguments gets InvalidArgs" grep -q "InvalidArgs" <<<"$out"
+check_eq "the forged activation request started nothing" inactive "$(active_state after.service)"
+check_not "nor did ember take it for one" log_has "The bus asks for after.service."
+check "ember still answers on the bus" \
+	timeout 60 "$DBUS_SEND" --bus="$ADDR" --print-reply --dest=org.freedesktop.systemd1 \
+	/org/freedesktop/systemd1 org.freedesktop.DBus.Peer.Ping
+
 # 4. A client and emberctl start slow.service at the same moment; it takes its name only
 #    once the gate opens.
 call org.ember.Slow together >"$M/slow-client.out" &
