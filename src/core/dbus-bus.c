@@ -613,8 +613,19 @@ bus_link_start(struct manager *m)
 {
 	struct bus_link *link;
 
+	DBusError error = DBUS_ERROR_INIT;
+	DBusAddressEntry **entries;
+	int n;
+
 	if (!m->bus || isempty(m->bus_address) || m->bus->link)
 		return 0;
+	if (!dbus_parse_address(m->bus_address, &entries, &n, &error)) {
+		log_error("BusAddress=%s is not a D-Bus address (%s); staying off the bus.",
+			  m->bus_address, error.message);
+		dbus_error_free(&error);
+		return -EINVAL;
+	}
+	dbus_address_entries_free(entries);
 	link = calloc(1, sizeof(*link));
 	if (!link)
 		return log_oom();

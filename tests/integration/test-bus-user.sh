@@ -54,4 +54,12 @@ check_eq "the client got the answer of the service ember started" \
 	"org.ember.User pid=$p session" "$(echo "$out" | sed 's/^ *//')"
 
 stop_ember
+
+# A malformed BusAddress=: a clear error, and the manager runs without a bus.
+printf '[Manager]\nBusAddress=no-such-transport\n' >"$WORK/bad.conf"
+RT=$WORK/rt
+start_ember --config="$WORK/bad.conf"
+check "a bad BusAddress= is reported" wait_until log_has "BusAddress=no-such-transport is not a D-Bus address"
+check "and the manager runs on" ember_answers
+stop_ember
 it_finish
