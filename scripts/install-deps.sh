@@ -5,7 +5,7 @@
 set -euo pipefail
 pkgs=(meson ninja-build gcc libc6-dev pkg-config libdbus-1-dev libcgroup-dev libudev-dev libinih-dev
       check dbus util-linux procps psmisc systemd busybox groff-base valgrind
-      libcap2-bin python3)
+      libcap2-bin python3 udev e2fsprogs mount qemu-system-x86 kmod cpio)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -26,3 +26,7 @@ if [[ ! -f $debs/.complete-2 ]]; then
 		{ apt-get update -qq && apt-get download systemd udev dbus dbus-system-bus-common openssh-server cron >/dev/null; }; }) &&
 		touch "$debs/.complete-2"
 fi
+
+# A Debian kernel for the tests that need autofs when this machine's kernel has none
+# (tests/helpers/vm-run.sh boots it in qemu).
+"$(dirname "$0")/vm-kernel.sh" >/dev/null

@@ -278,6 +278,13 @@ extern const char *const bus_service_changed_properties[];
 extern const struct bus_interface bus_socket_interface;
 extern const char *const bus_socket_changed_properties[];
 
+/* dbus-device.c */
+extern const struct bus_property bus_device_properties[];
+
+/* dbus-mount.c */
+extern const struct bus_property bus_mount_properties[];
+extern const struct bus_property bus_swap_properties[];
+
 /* dbus-manager-units.c: unit and job methods of the Manager interface. */
 int bus_method_get_unit(struct bus_call *c);
 int bus_method_load_unit(struct bus_call *c);

@@ -531,10 +531,12 @@ const struct bus_interface bus_unit_interface = {
  * yet, so that clients asking for it get an empty set rather than an error. */
 static const struct bus_interface type_interfaces[_UNIT_TYPE_MAX] = {
 	[UNIT_TARGET] = { .name = BUS_NAME ".Target" },
-	[UNIT_DEVICE] = { .name = BUS_NAME ".Device" },
-	[UNIT_MOUNT] = { .name = BUS_NAME ".Mount" },
+	[UNIT_DEVICE] = { .name = BUS_NAME ".Device", .properties = bus_device_properties },
+	[UNIT_MOUNT] = { .name = BUS_NAME ".Mount", .properties = bus_mount_properties,
+			 .more_properties = bus_cgroup_properties },
 	[UNIT_AUTOMOUNT] = { .name = BUS_NAME ".Automount" },
-	[UNIT_SWAP] = { .name = BUS_NAME ".Swap" },
+	[UNIT_SWAP] = { .name = BUS_NAME ".Swap", .properties = bus_swap_properties,
+			.more_properties = bus_cgroup_properties },
 	[UNIT_TIMER] = { .name = BUS_NAME ".Timer" },
 	[UNIT_PATH] = { .name = BUS_NAME ".Path" },
 	[UNIT_SLICE] = { .name = BUS_NAME ".Slice", .more_properties = bus_cgroup_properties },

@@ -14,6 +14,10 @@
 #include "core/event.h"
 #include "core/cgroup.h"
 #include "core/manager.h"
+#include "units/device.h"
+#include "units/fstab-generator.h"
+#include "units/mount.h"
+#include "units/swap.h"
 #include "core/transaction.h"
 #include "core/unit-index.h"
 #include "fileio.h"
@@ -395,6 +399,21 @@ fail:
 	return r;
 }
 
+/* Units made from other configuration, written into the generator folder (lowest
+ * priority of the search path) before the unit files are indexed. */
+static void
+run_generators(struct manager *m)
+{
+	int r;
+
+	if (m->scope != SCOPE_SYSTEM || m->test_run || !m->lookup.generator)
+		return;
+	r = fstab_generate("/etc/fstab", m->lookup.generator);
+	if (r < 0)
+		log_error_errno(r, "Failed to write units for /etc/fstab to %s: %m",
+				m->lookup.generator);
+}
+
 /* Everything that touches the outside world: signals, directories, sockets, unit index. */
 int
 manager_setup(struct manager *m)
@@ -406,6 +425,7 @@ manager_setup(struct manager *m)
 			      m->test_run ? NULL : m->runtime_dir);
 	if (r < 0)
 		return log_error_errno(r, "Failed to compute unit search paths: %m");
+	run_generators(m);
 	r = unit_index_build(&m->lookup, &m->index);
 	if (r < 0)
 		return log_error_errno(r, "Failed to index unit files: %m");
@@ -440,6 +460,16 @@ manager_setup(struct manager *m)
 	r = bus_init(m);
 	if (r < 0)
 		log_warning_errno(r, "Failed to set up the API socket, continuing without: %m");
+	/* What the kernel and udev already have: mounted file systems, active swap areas and
+	 * plugged devices are units from the start, before anything is started. Mounts and
+	 * swap only for PID 1: a debug instance must not unmount the host's file systems
+	 * when it stops everything on its way out. */
+	if (m->scope == SCOPE_SYSTEM && m->is_pid1) {
+		mount_monitor_start(m);
+		swap_monitor_start(m);
+	}
+	if (m->scope == SCOPE_SYSTEM)
+		device_monitor_start(m);
 	return 0;
 }
 
@@ -453,6 +483,9 @@ manager_free(struct manager *m)
 		return NULL;
 	bus_done(m);
 	m->freeing = true;
+	device_monitor_stop(m);
+	swap_monitor_stop(m);
+	mount_monitor_stop(m);
 	/* Forget the queues first: unlinking each unit from them one by one is quadratic. */
 	for (struct unit *q = m->load_queue; q; q = q->load_queue_next)
 		q->in_load_queue = false;
@@ -534,6 +567,7 @@ manager_startup(struct manager *m)
 	if (r < 0)
 		return log_error_errno(r, "Failed to start default unit %s: %s", u->id, strna(error));
 	event_source_set_time(m->status_timer, now(CLOCK_MONOTONIC) + USEC_PER_SEC);
+	m->startup_queued = true;
 	bus_link_start(m);
 	return 0;
 }
@@ -543,7 +577,8 @@ manager_check_finished(struct manager *m)
 {
 	if (hashmap_size(m->jobs) > 0)
 		return;
-	if (!m->startup_finished && !m->test_run) {
+	/* Mounts and devices found at set-up change state before the first job exists. */
+	if (!m->startup_finished && !m->test_run && m->startup_queued) {
 		char buf[FORMAT_TIMESPAN_MAX];
 
 		m->startup_finished = true;
@@ -582,6 +617,7 @@ manager_reload(struct manager *m)
 	int r;
 
 	bus_send_reloading(m, true);
+	run_generators(m);
 	r = unit_index_build(&m->lookup, &ix);
 	if (r < 0) {
 		bus_send_reloading(m, false);

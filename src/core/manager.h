@@ -89,6 +89,9 @@ struct manager {
 	struct bus_state *bus;   /* private API server and connections (dbus.c) */
 	char *bus_address;       /* BusAddress=: the message bus to join; NULL or "" = none */
 	struct cgroup_state *cgroup; /* the unit cgroup tree, or why there is none (cgroup.c) */
+	struct mount_monitor *mount_monitor;   /* /proc/self/mountinfo (units/mount.c) */
+	struct device_monitor *device_monitor; /* the udev monitor (units/device.c) */
+	struct swap_monitor *swap_monitor;     /* /proc/swaps (units/swap.c) */
 
 	enum manager_objective objective;
 	enum manager_objective shutdown_pending; /* set by begin_shutdown, taken when jobs end */
@@ -96,6 +99,7 @@ struct manager {
 	struct dual_timestamp startup_timestamp;
 	struct dual_timestamp finish_timestamp;
 	bool startup_finished;
+	bool startup_queued;     /* the default unit's transaction is in */
 	unsigned n_reloading;
 	bool freeing;            /* manager_free() runs: no queueing, no signals */
 };

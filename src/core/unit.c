@@ -726,7 +726,9 @@ notify_job(struct unit *u, enum unit_active_state os, enum unit_active_state ns,
 				unit_add_to_dbus_queue(u);
 			} else
 				job_finish(j, JOB_DONE);
-		}
+		} else if (os == UNIT_DEACTIVATING && unit_active_or_reloading(ns))
+			/* Stopping failed and the unit is up again (a busy file system). */
+			job_finish(j, JOB_FAILED);
 		return true;
 	default:
 		return true;

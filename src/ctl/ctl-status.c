@@ -478,6 +478,10 @@ print_unit_status(DBusConnection *bus, const char *unit, const struct props *p)
 		       format_timestamp_relative(rel, sizeof(rel), cond_ts));
 	}
 	print_triggered_by(bus, p);
+	if (!isempty(props_string(p, "SysFSPath"))) {
+		label("Device");
+		printf("%s\n", props_string(p, "SysFSPath"));
+	}
 	print_list("Docs", docs);
 	print_pids(p);
 	if (!isempty(text)) {

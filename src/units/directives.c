@@ -235,7 +235,9 @@ parse_dependency(const struct parse_ctx *c, const char *v, int arg, void *data)
 {
 	for (const char *p = v;;) {
 		_cleanup_free_ char *w = NULL, *e = NULL;
-		int r = extract_word(&p, &w, NULL, EXTRACT_UNQUOTE | EXTRACT_RELAX);
+		/* Unit names keep their escapes (dev-disk-by\x2dlabel-x.device). */
+		int r = extract_word(&p, &w, NULL,
+				     EXTRACT_UNQUOTE | EXTRACT_RELAX | EXTRACT_RETAIN_ESCAPE);
 
 		if (r <= 0)
 			return r == -ENOMEM ? r : 0;

@@ -9,4 +9,8 @@ const struct unit_vtable *const unit_vtables[_UNIT_TYPE_MAX] = {
 	[UNIT_SOCKET] = &socket_vtable,
 	[UNIT_SLICE] = &slice_vtable,
 	[UNIT_SCOPE] = &scope_vtable,
+	[UNIT_DEVICE] = &device_vtable,
+	[UNIT_MOUNT] = &mount_vtable,
+	[UNIT_AUTOMOUNT] = &automount_vtable,
+	[UNIT_SWAP] = &swap_vtable,
 };

@@ -72,6 +72,10 @@ extern const struct unit_vtable target_vtable;
 extern const struct unit_vtable socket_vtable;
 extern const struct unit_vtable slice_vtable;
 extern const struct unit_vtable scope_vtable;
+extern const struct unit_vtable mount_vtable;
+extern const struct unit_vtable automount_vtable;
+extern const struct unit_vtable device_vtable;
+extern const struct unit_vtable swap_vtable;
 
 /* Indexed by enum unit_type; NULL for types not built yet. */
 extern const struct unit_vtable *const unit_vtables[_UNIT_TYPE_MAX];

@@ -258,6 +258,21 @@ prop_is() { [[ $(prop "$1" "$2") == "$3" ]]; }
 nlines() { if [[ -e $1 ]]; then wc -l <"$1"; else echo 0; fi; }
 nlines_is() { [[ $(nlines "$1") -eq $2 ]]; }
 
+# vm_rerun WHAT: this machine's kernel lacks WHAT (autofs): runs this whole test again
+# inside a qemu VM that boots Debian's kernel (tests/helpers/vm-run.sh, the kernel from
+# scripts/vm-kernel.sh) and exits with its result. Returns, and the caller skips, when no
+# such kernel or qemu is there, or inside the VM already.
+vm_rerun() {
+	local kdir=${EMBER_VM_KERNEL:-/var/cache/ember/vm-kernel} rc=0
+	[[ -z ${EMBER_IN_VM:-} ]] || return 0
+	compgen -G "$kdir/boot/vmlinuz-*" >/dev/null || return 0
+	command -v qemu-system-x86_64 >/dev/null || return 0
+	echo "(this kernel has no $1: running the test in a VM with Debian's kernel)"
+	VM_ENV="EMBER=$(realpath "$EMBER") EMBERCTL=$(realpath "$EMBERCTL") EMBER_IN_VM=1 ${VM_EXTRA_ENV:-}" \
+		"$_it_lib_dir/../helpers/vm-run.sh" "$kdir" "$(realpath "$0")" || rc=$?
+	exit "$rc"
+}
+
 # pid1_root_lines ROOT: the shell lines, for an "enter" script run in a new mount namespace,
 # that build ROOT for ember as PID 1 (unshare --root=ROOT): a tmpfs (so that what PID 1 does
 # to "/" stays there) with /usr and /dev bound read-only, $WORK bound at its own path, the
