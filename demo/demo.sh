@@ -118,8 +118,11 @@ cat "$LOG"
 step "Three one-second oneshots started at the same moment (no ordering between them)"
 grep -h "started at" "$LOG" || true
 
-step "emberctl list-units --all"
-ctl list-units --all || true
+step "emberctl list-units --all --type=service,socket,target,slice"
+ctl list-units --all --type=service,socket,target,slice || true
+
+step "emberctl list-units --type=mount (as PID 1, every mount point is a unit, whoever mounted it)"
+ctl list-units --type=mount || true
 
 step "emberctl status webapp.service (needs database.service, which forked)"
 ctl status webapp.service database.service || true

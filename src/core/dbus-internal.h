@@ -281,8 +281,9 @@ extern const char *const bus_socket_changed_properties[];
 /* dbus-device.c */
 extern const struct bus_property bus_device_properties[];
 
-/* dbus-mount.c */
+/* dbus-mount.c, dbus-automount.c */
 extern const struct bus_property bus_mount_properties[];
+extern const struct bus_property bus_automount_properties[];
 extern const struct bus_property bus_swap_properties[];
 
 /* dbus-manager-units.c: unit and job methods of the Manager interface. */

@@ -534,7 +534,7 @@ static const struct bus_interface type_interfaces[_UNIT_TYPE_MAX] = {
 	[UNIT_DEVICE] = { .name = BUS_NAME ".Device", .properties = bus_device_properties },
 	[UNIT_MOUNT] = { .name = BUS_NAME ".Mount", .properties = bus_mount_properties,
 			 .more_properties = bus_cgroup_properties },
-	[UNIT_AUTOMOUNT] = { .name = BUS_NAME ".Automount" },
+	[UNIT_AUTOMOUNT] = { .name = BUS_NAME ".Automount", .properties = bus_automount_properties },
 	[UNIT_SWAP] = { .name = BUS_NAME ".Swap", .properties = bus_swap_properties,
 			.more_properties = bus_cgroup_properties },
 	[UNIT_TIMER] = { .name = BUS_NAME ".Timer" },

@@ -482,6 +482,15 @@ print_unit_status(DBusConnection *bus, const char *unit, const struct props *p)
 		label("Device");
 		printf("%s\n", props_string(p, "SysFSPath"));
 	}
+	/* Mount, automount and swap units: what goes where. */
+	if (!isempty(props_string(p, "Where"))) {
+		label("Where");
+		printf("%s\n", props_string(p, "Where"));
+	}
+	if (!isempty(props_string(p, "What"))) {
+		label("What");
+		printf("%s\n", props_string(p, "What"));
+	}
 	print_list("Docs", docs);
 	print_pids(p);
 	if (!isempty(text)) {

@@ -9,6 +9,7 @@
 
 #include "activation/autofs.h"
 #include "core/unit.h"
+#include "units/directives.h"
 
 struct event_source;
 

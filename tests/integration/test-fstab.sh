@@ -120,6 +120,9 @@ check_eq "mnt-a.mount is mounted" "active mounted" \
 	"$(prop mnt-a.mount ActiveState) $(prop mnt-a.mount SubState)"
 check "it is in the namespace's mount table" mounted /mnt/a
 check_eq "its SourcePath is /etc/fstab" /etc/fstab "$(prop mnt-a.mount SourcePath)"
+status=$(ctl status mnt-a.mount 2>&1) || true
+check "status shows Where: /mnt/a" grep -qE "^ *Where: /mnt/a$" <<<"$status"
+check "status shows What: (the loop device mount(8) set up)" grep -qE "^ *What: /dev/loop" <<<"$status"
 check_eq "the file in the image reads back, and /mnt/t is a tmpfs" "hello tmpfs" \
 	"$(tr '\n' ' ' <"$M/probe" | sed 's/ $//')"
 check_eq "the service after local-fs.target ran" active "$(active_state probe.service)"

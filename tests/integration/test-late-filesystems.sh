@@ -209,6 +209,8 @@ check "udevd.service is up" wait_until state_is udevd.service active
 # The slow file system: placeholder at once, the check held at the gate.
 check "srv-slow.automount is active" wait_until state_is srv-slow.automount active
 check_eq "  an autofs placeholder is on /srv/slow" autofs "$(fstype_at /srv/slow)"
+check_eq "  its Where (D-Bus)" /srv/slow "$(prop srv-slow.automount Where)"
+check_eq "  its idle time-out, from fstab" 3s "$(prop srv-slow.automount TimeoutIdleUSec)"
 check "the check of loop$S waits at the gate" wait_until has_event fsck-waits
 check "uses-slow.service started while the check waits" wait_until has_event uses-slow-starts
 check "bystander.service ran to its end meanwhile" wait_until has_event bystander-done
