@@ -216,7 +216,8 @@ is_network(const struct fstab_entry *e)
 
 /* Drop-in giving the device unit of a /dev path its job time-out. */
 static int
-write_device_timeout(const char *dir, const char *what, const char *timeout)
+write_device_timeout(const char *dir, const struct fstab_entry *e, const char *what,
+		     const char *timeout)
 {
 	_cleanup_free_ char *name = NULL, *d = NULL, *content = NULL;
 	usec_t t;
@@ -225,7 +226,8 @@ write_device_timeout(const char *dir, const char *what, const char *timeout)
 	if (strncmp(what, "/dev/", 5) != 0)
 		return 0;
 	if (parse_sec(timeout, &t) < 0) {
-		log_warning("x-systemd.device-timeout=%s is not a time span, ignoring.", timeout);
+		log_warning("%s:%u: x-systemd.device-timeout=%s is not a time span, ignoring.",
+			    e->file, e->line, timeout);
 		return 0;
 	}
 	r = unit_name_from_path(what, ".device", &name);
@@ -371,6 +373,7 @@ static int
 generate_entry(const char *dir, const struct fstab_entry *e)
 {
 	_cleanup_free_ char *what = resolve_what(e->what), *name = NULL, *auto_name = NULL;
+	_cleanup_free_ char *unit_path = NULL;
 	_cleanup_free_ char *device_timeout = option_value(e->options, "x-systemd.device-timeout");
 	const char *target = is_network(e) ? "remote-fs.target" : "local-fs.target";
 	const char *kind = option_set(e->options, "nofail") ? ".wants" : ".requires";
@@ -381,7 +384,7 @@ generate_entry(const char *dir, const struct fstab_entry *e)
 	if (!what)
 		return -ENOMEM;
 	if (device_timeout) {
-		r = write_device_timeout(dir, what, device_timeout);
+		r = write_device_timeout(dir, e, what, device_timeout);
 		if (r < 0)
 			return r;
 	}
@@ -403,6 +406,14 @@ generate_entry(const char *dir, const struct fstab_entry *e)
 		log_warning("%s:%u: cannot name a mount unit after %s, ignoring the line.", e->file,
 			    e->line, e->where);
 		return r == -ENOMEM ? r : 0;
+	}
+	unit_path = strjoin(dir, "/", name);
+	if (!unit_path)
+		return -ENOMEM;
+	if (access(unit_path, F_OK) == 0) {
+		log_warning("%s:%u: %s is mounted by an earlier line already, ignoring this one.",
+			    e->file, e->line, e->where);
+		return 0;
 	}
 	r = write_mount(dir, e, name, what);
 	if (r < 0)

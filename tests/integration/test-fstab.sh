@@ -63,6 +63,7 @@ tmpfs         /mnt/t       tmpfs  size=1m,mode=0750
 tmpfs         /mnt/later   tmpfs  noauto      0 0
 $WORK/bad.img /mnt/bad     ext4   loop,nofail 0 0
 this line is broken
+tmpfs         /mnt/t       tmpfs  size=2m
 EOF
 
 # sysinit.target pulls in local-fs.target, as on a distribution.
@@ -113,6 +114,8 @@ not_mounted() { ! mounted "$1"; }
 check "the namespace's PID 1 was forked" wait_until first_child
 check "its socket answers" wait_until ember_answers
 check "multi-user.target is reached" wait_until state_is multi-user.target active
+check "a second line for /mnt/t is reported and ignored" \
+	log_has "/etc/fstab:7: /mnt/t is mounted by an earlier line already, ignoring this one."
 check "the bad fstab line is reported with its line number" \
 	log_has "/etc/fstab:6: mount point 'line' is not an absolute path, ignoring the line."
 
