@@ -444,7 +444,7 @@ set_io_devices(struct unit *u, const char *directive, char **entries, const char
 {
 	STRV_FOREACH(e, entries) {
 		char dev[32], line[96];
-		const char *value;
+		const char *value = NULL;
 		uint64_t n;
 
 		if (device_number(*e, dev, sizeof(dev), &value) < 0) {

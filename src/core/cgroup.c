@@ -92,8 +92,10 @@ proc_cgroup(pid_t pid, char *buf, size_t size)
 		if (!p)
 			continue;
 		line[strcspn(line, "\n")] = 0;
-		snprintf(buf, size, "%s", p);
-		r = 0;
+		/* A path longer than buf cannot be a cgroup we can use: say so, do not cut it. */
+		r = strlen(p) < size ? 0 : -ENAMETOOLONG;
+		if (r == 0)
+			memcpy(buf, p, strlen(p) + 1);
 		break;
 	}
 	fclose(f);
@@ -129,7 +131,8 @@ holds_foreign_processes(const char *dir)
 	int pid;
 	bool foreign = false;
 
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	if ((size_t)snprintf(path, sizeof(path), "%s/cgroup.procs", dir) >= sizeof(path))
+		return true; /* cannot look: assume the worst */
 	f = fopen(path, "re");
 	if (!f)
 		return true;
@@ -783,14 +786,14 @@ on_inotify(struct event_source *s, int fd, uint32_t revents, void *userdata)
 			}
 			if (e->wd == u->cgroup_oom_wd) {
 				char dir[PATH_MAX];
-				uint32_t n;
+				uint32_t kills;
 
 				if (!unit_cgroup_fs_path(u, dir, sizeof(dir)))
 					continue;
-				n = read_oom_kills(dir);
-				if (n > u->oom_kills && u->vtable->oom_kill)
+				kills = read_oom_kills(dir);
+				if (kills > u->oom_kills && u->vtable->oom_kill)
 					u->vtable->oom_kill(u);
-				u->oom_kills = n;
+				u->oom_kills = kills;
 				continue;
 			}
 			if (unit_cgroup_populated(u) != 0)
