@@ -35,6 +35,7 @@ enum mount_result {
 	MOUNT_FAILURE_SIGNAL,
 	MOUNT_FAILURE_CORE_DUMP,
 	MOUNT_FAILURE_PROTOCOL,   /* mount said yes, but nothing was mounted */
+	MOUNT_FAILURE_START_LIMIT_HIT,
 	_MOUNT_RESULT_MAX,
 };
 

@@ -68,6 +68,7 @@ static const char *const result_names[_MOUNT_RESULT_MAX] = {
 	[MOUNT_FAILURE_SIGNAL] = "signal",
 	[MOUNT_FAILURE_CORE_DUMP] = "core-dump",
 	[MOUNT_FAILURE_PROTOCOL] = "protocol",
+	[MOUNT_FAILURE_START_LIMIT_HIT] = "start-limit-hit",
 };
 
 static bool
@@ -532,7 +533,7 @@ mount_start(struct unit *u)
 	if (m->state == MOUNT_MOUNTED)
 		return 1;
 	if (!unit_test_start_limit(u)) {
-		enter_dead(m, MOUNT_FAILURE_RESOURCES);
+		enter_dead(m, MOUNT_FAILURE_START_LIMIT_HIT);
 		return -ECANCELED;
 	}
 	if (!u->manager->mount_monitor) {
