@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mountinfo.h"
@@ -76,4 +77,80 @@ mountinfo_parse_line(char *line, struct mountinfo_entry *e)
 	path_unescape_octal(e->where);
 	path_unescape_octal(e->source);
 	return 0;
+}
+
+/* Calls fn for each item of a comma-separated option list; stops when it returns true. */
+static bool
+each_option(const char *options, bool (*fn)(const char *item, size_t len, void *data),
+	    void *data)
+{
+	for (const char *p = options; p && *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (fn(p, len, data))
+			return true;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+static bool
+item_is(const char *item, size_t len, void *data)
+{
+	const char *name = data;
+
+	return len == strlen(name) && strncmp(item, name, len) == 0;
+}
+
+bool
+mount_option_is_set(const char *options, const char *name)
+{
+	return each_option(options, item_is, (void *)name);
+}
+
+struct collect {
+	const char *name;
+	char **values;
+	size_t n;
+	bool oom;
+};
+
+static bool
+item_value(const char *item, size_t len, void *data)
+{
+	struct collect *c = data;
+	size_t n = strlen(c->name);
+	char **l, *v;
+
+	if (len <= n || strncmp(item, c->name, n) != 0 || item[n] != '=')
+		return false;
+	v = strndup(item + n + 1, len - n - 1);
+	l = v ? realloc(c->values, (c->n + 2) * sizeof(*l)) : NULL;
+	if (!l) {
+		free(v);
+		c->oom = true;
+		return true;
+	}
+	c->values = l;
+	c->values[c->n++] = v;
+	c->values[c->n] = NULL;
+	return false;
+}
+
+int
+mount_option_values(const char *options, const char *name, char ***ret)
+{
+	struct collect c = { .name = name };
+
+	each_option(options, item_value, &c);
+	if (c.oom) {
+		for (size_t i = 0; i < c.n; i++)
+			free(c.values[i]);
+		free(c.values);
+		return -ENOMEM;
+	}
+	*ret = c.values;
+	return (int)c.n;
 }

@@ -22,6 +22,13 @@ void path_unescape_octal(char *s);
 /* nfs, cifs, ...: file systems that wait for the network (remote-fs.target). */
 bool fstype_is_network(const char *fstype);
 
+/* Comma-separated mount options ("ro,x-systemd.automount,pri=5"): is the word name in
+ * the list? */
+bool mount_option_is_set(const char *options, const char *name);
+/* The values of every name=VALUE item, in order, as a NULL-terminated list (NULL when
+ * there is none). Returns how many, or -ENOMEM. */
+int mount_option_values(const char *options, const char *name, char ***ret);
+
 /* Returns 0, or -EINVAL for a line that is not a mountinfo line. */
 int mountinfo_parse_line(char *line, struct mountinfo_entry *e);
 

@@ -86,35 +86,18 @@ mount_point_is_extrinsic(const char *where)
 	return false;
 }
 
-static bool
-option_is_set(const char *options, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = options; p && *p;) {
-		size_t len = strcspn(p, ",");
-
-		if (len == n && strncmp(p, name, n) == 0)
-			return true;
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	return false;
-}
-
 /* A bind mount of a path under /dev is not a device to wait for. */
 static bool
 mount_is_bind(const struct mount_parameters *p)
 {
-	return option_is_set(p->options, "bind") || option_is_set(p->options, "rbind") ||
+	return mount_option_is_set(p->options, "bind") || mount_option_is_set(p->options, "rbind") ||
 	       (p->fstype && (streq(p->fstype, "none") || streq(p->fstype, "bind")));
 }
 
 static bool
 mount_is_network(const struct mount_parameters *p)
 {
-	if (option_is_set(p->options, "_netdev"))
+	if (mount_option_is_set(p->options, "_netdev"))
 		return true;
 	return fstype_is_network(p->fstype);
 }
@@ -170,7 +153,7 @@ add_default_dependencies(struct mount_unit *m)
 	int r;
 
 	/* nofail: the target does not wait for it (a late device must not hold up boot). */
-	bool wait = !option_is_set(p->options, "nofail");
+	bool wait = !mount_option_is_set(p->options, "nofail");
 
 	if (mount_is_network(p)) {
 		r = unit_add_dependency_by_name(u, UNIT_AFTER, "remote-fs-pre.target", true);

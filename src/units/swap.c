@@ -24,6 +24,7 @@
 #include "core/manager.h"
 #include "log.h"
 #include "macro.h"
+#include "mountinfo.h"
 #include "string-util.h"
 #include "strv.h"
 #include "units/directives.h"
@@ -172,16 +173,9 @@ spawn_control(struct swap_unit *s, const char *path, char **argv)
 static bool
 options_set_priority(const char *opts)
 {
-	for (const char *p = opts; p && *p;) {
-		size_t len = strcspn(p, ",");
+	_cleanup_strv_free_ char **values = NULL;
 
-		if (len > 4 && strncmp(p, "pri=", 4) == 0)
-			return true;
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	return false;
+	return mount_option_values(opts, "pri", &values) != 0; /* OOM: say yes, pass -o only */
 }
 
 /* swapon [-p PRIORITY] [-o OPTIONS] WHAT */

@@ -82,6 +82,16 @@ ExecStart=/bin/sh -c 'cat /mnt/a/hello >$M/probe; findmnt -n -o FSTYPE /mnt/t >>
 EOF
 mkdir -p "$UNITS/multi-user.target.wants"
 ln -s ../probe.service "$UNITS/multi-user.target.wants/probe.service"
+# A mount unit file of its own: its folders are made with DirectoryMode=, and a busy
+# mount still goes with LazyUnmount=.
+unit 'mnt-deep-lazy.mount' <<EOF
+[Mount]
+What=lazy
+Where=/mnt/deep/lazy
+Type=tmpfs
+DirectoryMode=0700
+LazyUnmount=yes
+EOF
 
 {
 	echo "#!/bin/bash"
@@ -151,6 +161,18 @@ check "  in list-units" grep -q "mnt-byhand.mount.*active.*mounted" \
 check_eq "  with what was mounted" byhand "$(prop mnt-byhand.mount What)"
 in_ns umount /mnt/byhand
 check "its unmount by hand turns it inactive" wait_until state_is mnt-byhand.mount inactive
+
+check_eq "start mnt-deep-lazy.mount (a unit file)" 0 "$(ctl_rc start mnt-deep-lazy.mount)"
+check "  mounted" mounted /mnt/deep/lazy
+check_eq "  its missing folders made with DirectoryMode=0700" 0700 "$(in_ns stat -c 0%a /mnt/deep)"
+in_ns sh -c 'cd /mnt/deep/lazy && exec sleep 4242' >/dev/null 2>&1 &
+busy=$!
+IT_KNOWN_PIDS+=("$busy")
+check "a process keeps it busy" wait_until test -n "$(pgrep -f 'sleep 4242' || true)"
+check_eq "LazyUnmount=yes: stopping it works although it is busy" 0 "$(ctl_rc stop mnt-deep-lazy.mount)"
+check "  and it is out of the mount table" not_mounted /mnt/deep/lazy
+kill "$busy" 2>/dev/null || true
+pkill -f 'sleep 4242' 2>/dev/null || true
 
 check_eq "emberctl stop mnt-a.mount" 0 "$(ctl_rc stop mnt-a.mount)"
 check "unmounts it" not_mounted /mnt/a
