@@ -295,3 +295,69 @@ done
 cp "$EMBER" "$root/ember"
 EOS
 }
+
+# The PID 1 tests: ember as PID 1 of a fresh PID + mount namespace whose root is ROOT.
+#   pid1_setup               # after it_setup: ROOT, NS_LOG (= LOG), the cleanup trap
+#   pid1_boot [PREFIX] <<EOS # the lines that finish building ROOT and end by running
+#   ...                      # `unshare --pid --fork --mount-proc --root="$ROOT" /ember ...`;
+#   EOS                      # run in a private mount namespace (PREFIX: e.g. setsid);
+#                            # waits for ember: E is its PID as seen from here
+#   pid1_exec CMD...         # CMD in the namespace's mount and PID namespaces and root
+#   pid1_poweroff            # SIGRTMIN+4, and the namespace is gone
+# PID1_CLEANUP may name a function the cleanup runs once the namespace is gone.
+pid1_setup() {
+	ROOT=$WORK/root
+	mkdir -p "$ROOT"
+	NS_LOG=$WORK/pid1.log
+	LOG=$NS_LOG
+	UNSHARE_PID=
+	E=
+	trap pid1_cleanup EXIT
+}
+
+pid1_cleanup() {
+	local rc=$?
+	set +e
+	if [[ -n $E ]] && proc_alive "$E"; then
+		kill -KILL "$E" 2>/dev/null
+	fi
+	if [[ -n $UNSHARE_PID ]]; then
+		wait_until -n 100 proc_gone "$UNSHARE_PID" || kill -KILL "$UNSHARE_PID" 2>/dev/null
+		wait "$UNSHARE_PID" 2>/dev/null
+	fi
+	[[ -n ${PID1_CLEANUP:-} ]] && "$PID1_CLEANUP"
+	(exit "$rc")
+	it_cleanup
+}
+
+# The ember the namespace's unshare started (E), once it is there.
+pid1_find() {
+	local p
+	E=
+	for p in $(pgrep -P "$UNSHARE_PID" -x unshare); do E=$(pgrep -P "$p" -x ember | head -n 1); done
+	[[ -n $E ]]
+}
+
+pid1_boot() {
+	{
+		echo "#!/bin/bash"
+		echo "set -euo pipefail"
+		pid1_root_lines "$ROOT"
+		cat
+	} >"$WORK/enter"
+	chmod +x "$WORK/enter"
+	"$@" unshare --mount --propagation private "$WORK/enter" >"$NS_LOG" 2>&1 </dev/null &
+	UNSHARE_PID=$!
+	check "the namespace's PID 1 was forked" wait_until pid1_find
+}
+
+pid1_exec() { nsenter --target "$E" --mount --pid --root -- "$@"; }
+
+pid1_poweroff() {
+	kill -s RTMIN+4 "$E"
+	check "SIGRTMIN+4: the namespace's PID 1 is gone" wait_until -n 600 test ! -e "/proc/$E"
+	check "unshare returned" wait_until -n 100 proc_gone "$UNSHARE_PID"
+	wait "$UNSHARE_PID" || true
+	UNSHARE_PID=
+	E=
+}

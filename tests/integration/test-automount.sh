@@ -57,30 +57,14 @@ SHIPPED=$WORK/shipped
 mkdir -p "$SHIPPED"
 cp "$SOURCE_UNITS"/*.target "$SHIPPED/"
 
-ROOT=$WORK/root
-mkdir -p "$ROOT"
-NS_LOG=$WORK/pid1.log
-# shellcheck disable=SC2034 # read by log_has and the cleanup
-LOG=$NS_LOG
-UNSHARE_PID=
-E=
+pid1_setup
 READERS=()
-
-pid1_cleanup() {
-	local rc=$? p
-	set +e
+kill_readers() {
+	local p
 	for p in "${READERS[@]}"; do proc_alive "$p" && kill -KILL "$p" 2>/dev/null; done
-	if [[ -n $E ]] && proc_alive "$E"; then
-		kill -KILL "$E" 2>/dev/null
-	fi
-	if [[ -n $UNSHARE_PID ]]; then
-		wait_until -n 100 proc_gone "$UNSHARE_PID" || kill -KILL "$UNSHARE_PID" 2>/dev/null
-		wait "$UNSHARE_PID" 2>/dev/null
-	fi
-	(exit "$rc")
-	it_cleanup
+	return 0
 }
-trap pid1_cleanup EXIT
+PID1_CLEANUP=kill_readers
 
 # The file system the automount brings: an ext4 image with a file in it.
 truncate -s 8M "$WORK/data.img"
@@ -139,31 +123,15 @@ unit mnt-opts.automount <<EOF
 ExtraOptions=strictexpire,pgrp=1
 EOF
 
-{
-	echo "#!/bin/bash"
-	echo "set -euo pipefail"
-	pid1_root_lines "$ROOT"
-	cat <<EOS
+# A session of its own: the readers below (this script's process group) must not be in
+# the manager's group, or the kernel would let them through without asking.
+pid1_boot setsid <<EOS
 rc=0
 unshare --pid --fork --mount-proc --root="$ROOT" /ember --system \
 	--unit-path="$UNITS:$SHIPPED" --runtime-dir="$RT" --log-target=console \
 	--show-status || rc=\$?
 exit \$rc
 EOS
-} >"$WORK/enter"
-chmod +x "$WORK/enter"
-
-# A session of its own: the readers below (this script's process group) must not be in
-# the manager's group, or the kernel would let them through without asking.
-setsid unshare --mount --propagation private "$WORK/enter" >"$NS_LOG" 2>&1 </dev/null &
-UNSHARE_PID=$!
-first_child() {
-	local p
-	E=
-	for p in $(pgrep -P "$UNSHARE_PID" -x unshare); do E=$(pgrep -P "$p" -x ember | head -n 1); done
-	[[ -n $E ]]
-}
-in_ns() { nsenter --target "$E" --mount --pid --root -- "$@"; }
 # The type of the top-most mount at PATH in the namespace, empty if none. From ember's
 # mountinfo: looking PATH up could itself trigger the automount.
 top_fstype() {
@@ -194,7 +162,6 @@ reader() {
 reader_rc() { sed -n "s/^$1-done //p" "$M/events" 2>/dev/null; }
 reader_done() { [[ -n $(reader_rc "$1") ]]; }
 
-check "the namespace's PID 1 was forked" wait_until first_child
 check "its socket answers" wait_until ember_answers
 check "multi-user.target is reached" wait_until state_is multi-user.target active
 
@@ -217,7 +184,7 @@ check_eq "  made by ember" ember "$(top_source /mnt/data)"
 # group, although ember, PID 1 of its namespace, could not name it (getpgrp() is 0 there).
 autofs_pgrp() { grep -o 'pgrp=[0-9]*' <<<"$(top_options /mnt/data)" | cut -d= -f2; }
 check_eq "  letting ember's process group through" "$(ps -o pgid= -p "$E" | tr -d ' ')" "$(autofs_pgrp)"
-check_eq "Where= and its parent were created with DirectoryMode=" 750 "$(in_ns stat -c %a /mnt)"
+check_eq "Where= and its parent were created with DirectoryMode=" 750 "$(pid1_exec stat -c %a /mnt)"
 check_eq "the mount unit is inactive" inactive "$(active_state mnt-data.mount)"
 check_eq "it triggers the mount unit" mnt-data.mount "$(prop mnt-data.automount Triggers)"
 check "status shows the state and Where" grep -q "active (waiting)" <(ctl status mnt-data.automount)
@@ -228,7 +195,7 @@ reader first
 check "the access starts the mount unit's job: gate.service runs" wait_until events_have gate-started
 check "  the mount unit's start job waits for it" \
 	grep -q "mnt-data.mount *start" <(ctl list-jobs --no-legend)
-in_ns cat "$WORK/other.txt" >"$M/bystander.out"
+pid1_exec cat "$WORK/other.txt" >"$M/bystander.out"
 echo bystander-done >>"$M/events"
 check "a process not touching /mnt/data finished meanwhile" events_have bystander-done
 check "  while the reader still waits in the kernel" test -z "$(reader_rc first)"
@@ -296,7 +263,7 @@ ctl daemon-reload
 check_eq "emberctl stop mnt-data.automount" 0 "$(ctl_rc stop mnt-data.automount)"
 check_eq "  the automount is inactive" inactive "$(active_state mnt-data.automount)"
 check "  nothing is mounted at /mnt/data any more" wait_until top_is /mnt/data ""
-check "an access now sees the empty directory at once" in_ns test ! -e /mnt/data/hello
+check "an access now sees the empty directory at once" pid1_exec test ! -e /mnt/data/hello
 check_eq "started again" 0 "$(ctl_rc start mnt-data.automount)"
 reader last
 check "  an access mounts" wait_until reader_done last
@@ -304,14 +271,9 @@ check_eq "  successfully" 0 "$(reader_rc last)"
 check_eq "stopped while the real mount is up" 0 "$(ctl_rc stop mnt-data.automount)"
 check_eq "  the real mount stays" ext4 "$(top_fstype /mnt/data)"
 check_eq "  its unit stays active" active "$(active_state mnt-data.mount)"
-check_eq "  and it is reachable" hello "$(in_ns cat /mnt/data/hello)"
+check_eq "  and it is reachable" hello "$(pid1_exec cat /mnt/data/hello)"
 check_eq "stopping the mount unit" 0 "$(ctl_rc stop mnt-data.mount)"
 check "  takes the placeholder under it away too" wait_until top_is /mnt/data ""
 
-kill -s RTMIN+4 "$E"
-check "SIGRTMIN+4: the namespace's PID 1 is gone" wait_until -n 600 test ! -e "/proc/$E"
-check "unshare returned" wait_until -n 100 proc_gone "$UNSHARE_PID"
-wait "$UNSHARE_PID" || true
-UNSHARE_PID=
-E=
+pid1_poweroff
 it_finish

@@ -27,28 +27,7 @@ POLICY=$(realpath "${POLICY:-$(dirname "$0")/../../src/activation/org.freedeskto
 it_setup
 chmod 755 "$WORK"
 
-ROOT=$WORK/root
-mkdir -p "$ROOT"
-NS_LOG=$WORK/pid1.log
-# shellcheck disable=SC2034 # read by log_has and the cleanup
-LOG=$NS_LOG
-UNSHARE_PID=
-E=
-
-pid1_cleanup() {
-	local rc=$?
-	set +e
-	if [[ -n $E ]] && proc_alive "$E"; then
-		kill -KILL "$E" 2>/dev/null
-	fi
-	if [[ -n $UNSHARE_PID ]]; then
-		wait_until -n 100 proc_gone "$UNSHARE_PID" || kill -KILL "$UNSHARE_PID" 2>/dev/null
-		wait "$UNSHARE_PID" 2>/dev/null
-	fi
-	(exit "$rc")
-	it_cleanup
-}
-trap pid1_cleanup EXIT
+pid1_setup
 
 cp "$BUS_ECHO" "$WORK/bus-echo-service"
 mkdir -p "$WORK/system-services"
@@ -90,11 +69,7 @@ mkdir -p "$WORK/debian" "$UNITS/multi-user.target.wants"
 ln -s /lib/systemd/system/dbus.socket /lib/systemd/system/dbus.service "$WORK/debian/"
 ln -s ../dbus.socket "$UNITS/multi-user.target.wants/dbus.socket"
 
-{
-	echo "#!/bin/bash"
-	echo "set -euo pipefail"
-	pid1_root_lines "$ROOT"
-	cat <<EOS
+pid1_boot <<EOS
 mkdir -p "$ROOT/etc/dbus-1/system.d"
 cp "$POLICY" "$ROOT/etc/dbus-1/system.d/org.freedesktop.systemd1.conf"
 cp "$WORK/test-bus.conf" "$ROOT/etc/dbus-1/system.d/ember-test.conf"
@@ -105,18 +80,6 @@ unshare --pid --fork --mount-proc --root="$ROOT" /ember --system \
 	--show-status || rc=\$?
 exit \$rc
 EOS
-} >"$WORK/enter"
-chmod +x "$WORK/enter"
-
-unshare --mount --propagation private "$WORK/enter" >"$NS_LOG" 2>&1 </dev/null &
-UNSHARE_PID=$!
-first_child() {
-	local p
-	E=
-	for p in $(pgrep -P "$UNSHARE_PID" -x unshare); do E=$(pgrep -P "$p" -x ember | head -n 1); done
-	[[ -n $E ]]
-}
-check "the namespace's PID 1 was forked" wait_until first_child
 check "its socket answers" wait_until ember_answers
 check "multi-user.target is reached" wait_until state_is multi-user.target active
 check_eq "dbus.socket (Debian's) listens" active "$(active_state dbus.socket)"
@@ -152,11 +115,6 @@ if [[ -n $BUSCTL ]]; then
 	check_eq "busctl reads dbus.service's state over the system bus" 's "active"' "$out"
 fi
 
-kill -s RTMIN+4 "$E"
-check "SIGRTMIN+4: the namespace's PID 1 is gone" wait_until -n 600 test ! -e "/proc/$E"
-check "unshare returned" wait_until -n 100 proc_gone "$UNSHARE_PID"
-wait "$UNSHARE_PID" || true
-UNSHARE_PID=
+pid1_poweroff
 check "the bus daemon was stopped on the way" log_has "Stopped dbus.service"
-E=
 it_finish

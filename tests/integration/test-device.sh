@@ -11,7 +11,7 @@
 #  - (c) a unit waiting for a device that never comes fails with "dependency" once the
 #    device's job times out (JobRunningTimeoutSec= from a dev-....device.d drop-in);
 #  - (e) a udev rule with ENV{SYSTEMD_WANTS}+="marker.service" starts marker.service when
-#    loop device E is attached;
+#    loop device W is attached;
 #  - (d) detaching a loop device (SYSTEMD_READY=0 from Debian's 99-systemd.rules) makes its
 #    units inactive, and the unit bound to it stops.
 #
@@ -41,24 +41,18 @@ RULES_DIR=/usr/lib/udev/rules.d
 [[ -e $RULES_DIR/99-systemd.rules ]] || RULES_DIR=/lib/udev/rules.d
 [[ -e $RULES_DIR/99-systemd.rules ]] || skip "udev's 99-systemd.rules is missing"
 
-# Three loop devices nobody uses: A (attached now), B and E (attached later).
+# Three loop devices nobody uses: A (attached now), B and W (attached later).
 free_loops=()
 for d in /sys/devices/virtual/block/loop*; do
 	n=${d##*/loop}
 	[[ $n =~ ^[0-9]+$ && ! -e $d/loop/backing_file && -b /dev/loop$n ]] && free_loops+=("$n")
 done
 ((${#free_loops[@]} >= 3)) || skip "needs three unused loop devices (found ${#free_loops[@]})"
-A=${free_loops[0]} B=${free_loops[1]} E=${free_loops[2]}
+A=${free_loops[0]} B=${free_loops[1]} W=${free_loops[2]}
 it_setup
 chmod 755 "$WORK"
 
-ROOT=$WORK/root
-mkdir -p "$ROOT"
-NS_LOG=$WORK/pid1.log
-# shellcheck disable=SC2034 # read by log_has and the cleanup
-LOG=$NS_LOG
-UNSHARE_PID=
-E_PID= # ember's PID as seen from here
+pid1_setup
 ATTACHED=()
 
 # Links udevd may make for the test's devices, and whether their folders were there.
@@ -82,7 +76,7 @@ remove_links() {
 	while read -r l; do
 		[[ -n ${LINK_EXISTED[$l]:-} ]] && continue
 		t=$(readlink -f "$l" 2>/dev/null) || continue
-		for n in "$A" "$B" "$E"; do [[ $t == /dev/loop$n ]] && rm -f "$l"; done
+		for n in "$A" "$B" "$W"; do [[ $t == /dev/loop$n ]] && rm -f "$l"; done
 	done < <(find "${LINK_DIRS[@]}" -type l 2>/dev/null)
 	for l in "${LINK_DIRS[@]}"; do
 		[[ -n ${DIR_EXISTED[$l]:-} || ! -d $l ]] && continue
@@ -91,22 +85,12 @@ remove_links() {
 	return 0
 }
 
-device_cleanup() {
-	local rc=$? n
-	set +e
+detach_and_unlink() {
+	local n
 	for n in "${ATTACHED[@]}"; do losetup -d "/dev/loop$n" 2>/dev/null; done
-	if [[ -n $E_PID ]] && proc_alive "$E_PID"; then
-		kill -KILL "$E_PID" 2>/dev/null
-	fi
-	if [[ -n $UNSHARE_PID ]]; then
-		wait_until -n 100 proc_gone "$UNSHARE_PID" || kill -KILL "$UNSHARE_PID" 2>/dev/null
-		wait "$UNSHARE_PID" 2>/dev/null
-	fi
 	remove_links
-	(exit "$rc")
-	it_cleanup
 }
-trap device_cleanup EXIT
+PID1_CLEANUP=detach_and_unlink
 
 truncate -s 8M "$WORK/a.img" "$WORK/b.img" "$WORK/e.img"
 LABEL=
@@ -182,11 +166,11 @@ JobTimeoutSec=infinity
 EOF
 unit marker.service <<EOF
 [Unit]
-Description=Wanted by loop device E through udev
+Description=Wanted by loop device W through udev
 [Service]
 Type=oneshot
 RemainAfterExit=yes
-ExecStart=$WORK/attached $E $M/marker
+ExecStart=$WORK/attached $W $M/marker
 EOF
 mkdir -p "$UNITS/multi-user.target.wants"
 for u in udevd.service udev-trigger.service bound.service; do
@@ -194,11 +178,7 @@ for u in udevd.service udev-trigger.service bound.service; do
 done
 
 # ---- the namespace ----
-{
-	echo "#!/bin/bash"
-	echo "set -euo pipefail"
-	pid1_root_lines "$ROOT"
-	cat <<EOS
+pid1_boot <<EOS
 mount -o remount,bind,rw "$ROOT/dev"
 mkdir -p "$ROOT/etc/udev/rules.d"
 for f in "$RULES_DIR"/*.rules; do
@@ -208,27 +188,13 @@ for f in "$RULES_DIR"/*.rules; do
 	esac
 done
 cat >"$ROOT/etc/udev/rules.d/90-ember-test.rules" <<'EOR'
-SUBSYSTEM=="block", KERNEL=="loop$E", ENV{SYSTEMD_WANTS}+="marker.service", TAG+="systemd"
+SUBSYSTEM=="block", KERNEL=="loop$W", ENV{SYSTEMD_WANTS}+="marker.service", TAG+="systemd"
 EOR
 rc=0
 unshare --pid --net --fork --mount-proc --root="$ROOT" /ember --system \
 	--unit-path="$UNITS" --runtime-dir="$RT" --log-target=console --show-status || rc=\$?
 exit \$rc
 EOS
-} >"$WORK/enter"
-chmod +x "$WORK/enter"
-
-unshare --mount --propagation private "$WORK/enter" >"$NS_LOG" 2>&1 </dev/null &
-UNSHARE_PID=$!
-first_child() {
-	local p
-	E_PID=
-	for p in $(pgrep -P "$UNSHARE_PID" -x unshare); do
-		E_PID=$(pgrep -P "$p" -x ember | head -n 1)
-	done
-	[[ -n $E_PID ]]
-}
-check "the namespace's PID 1 was forked" wait_until first_child
 check "its socket answers" wait_until ember_answers
 check "udevd.service (Type=notify) is up" wait_until state_is udevd.service active
 check "multi-user.target is reached" wait_until state_is multi-user.target active
@@ -297,28 +263,28 @@ check "  ... and that never.service failed for it" log_has "Dependency failed fo
 
 # ---- (e) SYSTEMD_WANTS from a udev rule ----
 check_eq "marker.service has not run" inactive "$(active_state marker.service)"
-losetup "/dev/loop$E" "$WORK/e.img"
-ATTACHED+=("$E")
-check "attaching loop$E starts marker.service (SYSTEMD_WANTS)" \
+losetup "/dev/loop$W" "$WORK/e.img"
+ATTACHED+=("$W")
+check "attaching loop$W starts marker.service (SYSTEMD_WANTS)" \
 	wait_until state_is marker.service active
 check_eq "  ... with the device attached" attached "$(cat "$M/marker" 2>/dev/null)"
-check "dev-loop$E.device Wants=marker.service" \
-	grep -qw marker.service <<<"$(prop "dev-loop$E.device" Wants)"
+check "dev-loop$W.device Wants=marker.service" \
+	grep -qw marker.service <<<"$(prop "dev-loop$W.device" Wants)"
 
 rc=0
 ctl daemon-reload || rc=$?
 check_eq "daemon-reload" 0 "$rc"
-check_eq "  ... keeps dev-loop$E.device plugged" active "$(active_state "dev-loop$E.device")"
+check_eq "  ... keeps dev-loop$W.device plugged" active "$(active_state "dev-loop$W.device")"
 check "  ... and its Wants=marker.service" \
-	grep -qw marker.service <<<"$(prop "dev-loop$E.device" Wants)"
-check_eq "  ... and its SysFSPath" "/sys/devices/virtual/block/loop$E" \
-	"$(prop "dev-loop$E.device" SysFSPath)"
+	grep -qw marker.service <<<"$(prop "dev-loop$W.device" Wants)"
+check_eq "  ... and its SysFSPath" "/sys/devices/virtual/block/loop$W" \
+	"$(prop "dev-loop$W.device" SysFSPath)"
 
 # ---- a changed link: the old name goes, the new one comes ----
 if [[ -n $LABEL ]] && command -v e2label >/dev/null && command -v nsenter >/dev/null; then
 	e2label "/dev/loop$A" embertestA2
 	rc=0
-	nsenter --target "$E_PID" --mount --net --root "$UDEVADM" trigger --action=change \
+	nsenter --target "$E" --mount --net --root "$UDEVADM" trigger --action=change \
 		--settle "$SYSFS_A" || rc=$?
 	check_eq "relabel loop$A and udevadm trigger --action=change in the namespace" 0 "$rc"
 	check "dev-disk-by\\x2dlabel-embertestA2.device comes" \
@@ -347,17 +313,17 @@ if [[ -n $LABEL ]]; then
 fi
 check "bound.service (BindsTo=) is stopped with it" wait_until state_is bound.service inactive
 check "  ... and the log says why" log_has "Stopping, because $DA went away."
-detach "$E"
-check "detaching loop$E: dev-loop$E.device goes inactive" \
-	wait_until state_is "dev-loop$E.device" inactive
+detach "$W"
+check "detaching loop$W: dev-loop$W.device goes inactive" \
+	wait_until state_is "dev-loop$W.device" inactive
 
 # ---- the end ----
-kill -s RTMIN+4 "$E_PID"
+kill -s RTMIN+4 "$E"
 check "SIGRTMIN+4: ember stops the units" wait_until log_has "Stopping all units before shutting down"
-check "the namespace's PID 1 is gone" wait_until -n 600 test ! -e "/proc/$E_PID"
+check "the namespace's PID 1 is gone" wait_until -n 600 test ! -e "/proc/$E"
 check "unshare returned" wait_until -n 100 proc_gone "$UNSHARE_PID"
 wait "$UNSHARE_PID" || true
 UNSHARE_PID=
-E_PID=
+E=
 check "udevd.service was stopped on the way" log_has "Stopped udevd.service"
 it_finish

@@ -25,28 +25,7 @@ SHIPPED=$WORK/shipped
 mkdir -p "$SHIPPED"
 cp "$SOURCE_UNITS"/*.target "$SOURCE_UNITS"/*.service "$SHIPPED/"
 
-ROOT=$WORK/root
-mkdir -p "$ROOT"
-NS_LOG=$WORK/pid1.log
-# shellcheck disable=SC2034 # read by log_has and the cleanup
-LOG=$NS_LOG
-UNSHARE_PID=
-E=
-
-pid1_cleanup() {
-	local rc=$?
-	set +e
-	if [[ -n $E ]] && proc_alive "$E"; then
-		kill -KILL "$E" 2>/dev/null
-	fi
-	if [[ -n $UNSHARE_PID ]]; then
-		wait_until -n 100 proc_gone "$UNSHARE_PID" || kill -KILL "$UNSHARE_PID" 2>/dev/null
-		wait "$UNSHARE_PID" 2>/dev/null
-	fi
-	(exit "$rc")
-	it_cleanup
-}
-trap pid1_cleanup EXIT
+pid1_setup
 
 # An ext4 image with a file in it, and one that is no file system at all.
 truncate -s 8M "$WORK/a.img"
@@ -93,11 +72,7 @@ DirectoryMode=0700
 LazyUnmount=yes
 EOF
 
-{
-	echo "#!/bin/bash"
-	echo "set -euo pipefail"
-	pid1_root_lines "$ROOT"
-	cat <<EOS
+pid1_boot <<EOS
 cp "$WORK/fstab" "$ROOT/etc/fstab"
 rc=0
 unshare --pid --fork --mount-proc --root="$ROOT" /ember --system \
@@ -105,23 +80,9 @@ unshare --pid --fork --mount-proc --root="$ROOT" /ember --system \
 	--show-status || rc=\$?
 exit \$rc
 EOS
-} >"$WORK/enter"
-chmod +x "$WORK/enter"
-
-unshare --mount --propagation private "$WORK/enter" >"$NS_LOG" 2>&1 </dev/null &
-UNSHARE_PID=$!
-first_child() {
-	local p
-	E=
-	for p in $(pgrep -P "$UNSHARE_PID" -x unshare); do E=$(pgrep -P "$p" -x ember | head -n 1); done
-	[[ -n $E ]]
-}
-# in_ns CMD...: runs CMD in the namespace's mount namespace and root.
-in_ns() { nsenter --target "$E" --mount --pid --root -- "$@"; }
-mounted() { in_ns findmnt -n "$1" >/dev/null 2>&1; }
+mounted() { pid1_exec findmnt -n "$1" >/dev/null 2>&1; }
 not_mounted() { ! mounted "$1"; }
 
-check "the namespace's PID 1 was forked" wait_until first_child
 check "its socket answers" wait_until ember_answers
 check "multi-user.target is reached" wait_until state_is multi-user.target active
 check "a second line for /mnt/t is reported and ignored" \
@@ -140,7 +101,7 @@ check_eq "the file in the image reads back, and /mnt/t is a tmpfs" "hello tmpfs"
 	"$(tr '\n' ' ' <"$M/probe" | sed 's/ $//')"
 check_eq "the service after local-fs.target ran" active "$(active_state probe.service)"
 check_eq "mnt-t.mount is mounted" active "$(active_state mnt-t.mount)"
-check_eq "with fstab's options" 0750 "$(in_ns stat -c 0%a /mnt/t)"
+check_eq "with fstab's options" 0750 "$(pid1_exec stat -c 0%a /mnt/t)"
 
 check_eq "noauto: mnt-later.mount is not mounted at boot" inactive "$(active_state mnt-later.mount)"
 check "  and nothing is mounted there" not_mounted /mnt/later
@@ -152,20 +113,20 @@ check_eq "  with mount's exit status as the result" exit-code "$(prop mnt-bad.mo
 check_eq "  and local-fs.target is reached anyway" active "$(active_state local-fs.target)"
 
 # Behind the manager's back.
-in_ns mkdir -p /mnt/byhand
-in_ns mount -t tmpfs -o size=1m byhand /mnt/byhand
+pid1_exec mkdir -p /mnt/byhand
+pid1_exec mount -t tmpfs -o size=1m byhand /mnt/byhand
 check "a mount made by hand shows up as an active unit" \
 	wait_until state_is mnt-byhand.mount active
 check "  in list-units" grep -q "mnt-byhand.mount.*active.*mounted" \
 	<(ctl list-units --no-legend --type=mount)
 check_eq "  with what was mounted" byhand "$(prop mnt-byhand.mount What)"
-in_ns umount /mnt/byhand
+pid1_exec umount /mnt/byhand
 check "its unmount by hand turns it inactive" wait_until state_is mnt-byhand.mount inactive
 
 check_eq "start mnt-deep-lazy.mount (a unit file)" 0 "$(ctl_rc start mnt-deep-lazy.mount)"
 check "  mounted" mounted /mnt/deep/lazy
-check_eq "  its missing folders made with DirectoryMode=0700" 0700 "$(in_ns stat -c 0%a /mnt/deep)"
-in_ns sh -c 'cd /mnt/deep/lazy && exec sleep 4242' >/dev/null 2>&1 &
+check_eq "  its missing folders made with DirectoryMode=0700" 0700 "$(pid1_exec stat -c 0%a /mnt/deep)"
+pid1_exec sh -c 'cd /mnt/deep/lazy && exec sleep 4242' >/dev/null 2>&1 &
 busy=$!
 IT_KNOWN_PIDS+=("$busy")
 check "a process keeps it busy" wait_until test -n "$(pgrep -f 'sleep 4242' || true)"
@@ -180,11 +141,6 @@ check_eq "  and the unit is inactive" inactive "$(active_state mnt-a.mount)"
 check_eq "emberctl start mnt-a.mount mounts it again" 0 "$(ctl_rc start mnt-a.mount)"
 check "  mounted" mounted /mnt/a
 
-kill -s RTMIN+4 "$E"
-check "SIGRTMIN+4: the namespace's PID 1 is gone" wait_until -n 600 test ! -e "/proc/$E"
-check "unshare returned" wait_until -n 100 proc_gone "$UNSHARE_PID"
-wait "$UNSHARE_PID" || true
-UNSHARE_PID=
+pid1_poweroff
 check "the fstab mounts were unmounted on the way down" log_has "Stopped mnt-a.mount"
-E=
 it_finish

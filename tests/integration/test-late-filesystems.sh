@@ -56,30 +56,14 @@ SHIPPED=$WORK/shipped
 mkdir -p "$SHIPPED"
 cp "$SOURCE_UNITS"/*.target "$SOURCE_UNITS"/*.service "$SHIPPED/"
 
-ROOT=$WORK/root
-mkdir -p "$ROOT"
-NS_LOG=$WORK/pid1.log
-# shellcheck disable=SC2034 # read by log_has and the cleanup
-LOG=$NS_LOG
-UNSHARE_PID=
-E=
+pid1_setup
 ATTACHED=()
-
-late_cleanup() {
-	local rc=$? n
-	set +e
-	if [[ -n $E ]] && proc_alive "$E"; then
-		kill -KILL "$E" 2>/dev/null
-	fi
-	if [[ -n $UNSHARE_PID ]]; then
-		wait_until -n 100 proc_gone "$UNSHARE_PID" || kill -KILL "$UNSHARE_PID" 2>/dev/null
-		wait "$UNSHARE_PID" 2>/dev/null
-	fi
+detach_loops() {
+	local n
 	for n in "${ATTACHED[@]}"; do losetup -d "/dev/loop$n" 2>/dev/null; done
-	(exit "$rc")
-	it_cleanup
+	return 0
 }
-trap late_cleanup EXIT
+PID1_CLEANUP=detach_loops
 
 # The images: a file system with a file in it (slow, late), and no file system (broken).
 for x in slow late; do
@@ -165,11 +149,7 @@ for u in uses-slow.service bystander.service; do
 	ln -s "../$u" "$UNITS/multi-user.target.wants/$u"
 done
 
-{
-	echo "#!/bin/bash"
-	echo "set -euo pipefail"
-	pid1_root_lines "$ROOT"
-	cat <<EOS
+pid1_boot <<EOS
 mount -o remount,bind,rw "$ROOT/dev"
 cp "$WORK/fstab" "$ROOT/etc/fstab"
 mkdir -p "$ROOT/etc/udev/rules.d" "$ROOT/srv"
@@ -185,24 +165,11 @@ unshare --pid --net --fork --mount-proc --root="$ROOT" /ember --system \
 	--show-status || rc=\$?
 exit \$rc
 EOS
-} >"$WORK/enter"
-chmod +x "$WORK/enter"
-
-unshare --mount --propagation private "$WORK/enter" >"$NS_LOG" 2>&1 </dev/null &
-UNSHARE_PID=$!
-first_child() {
-	local p
-	E=
-	for p in $(pgrep -P "$UNSHARE_PID" -x unshare); do E=$(pgrep -P "$p" -x ember | head -n 1); done
-	[[ -n $E ]]
-}
-in_ns() { nsenter --target "$E" --mount --pid --root -- "$@"; }
-fstype_at() { in_ns findmnt -n -o FSTYPE --mountpoint "$1" 2>/dev/null | tail -n 1; }
+fstype_at() { pid1_exec findmnt -n -o FSTYPE --mountpoint "$1" 2>/dev/null | tail -n 1; }
 has_event() { grep -qx "$1" "$EVENTS" 2>/dev/null; }
 # line_of WORD: the line number of an event (0 if it did not happen).
 line_of() { grep -n "^$1" "$EVENTS" 2>/dev/null | head -n 1 | cut -d: -f1 || echo 0; }
 
-check "the namespace's PID 1 was forked" wait_until first_child
 check "its socket answers" wait_until ember_answers
 check "udevd.service is up" wait_until state_is udevd.service active
 
@@ -251,12 +218,7 @@ check "  with a start job queued" grep -q "srv-late.mount" <(ctl list-jobs --no-
 losetup "/dev/loop$L" "$WORK/late.img" && ATTACHED+=("$L")
 check "the late device becomes a plugged unit" wait_until state_is "dev-loop$L.device" active
 check "and srv-late.mount is mounted" wait_until state_is srv-late.mount active
-check_eq "  with the file system on it" "content of late" "$(in_ns cat /srv/late/data 2>&1)"
+check_eq "  with the file system on it" "content of late" "$(pid1_exec cat /srv/late/data 2>&1)"
 
-kill -s RTMIN+4 "$E"
-check "SIGRTMIN+4: the namespace's PID 1 is gone" wait_until -n 600 test ! -e "/proc/$E"
-check "unshare returned" wait_until -n 100 proc_gone "$UNSHARE_PID"
-wait "$UNSHARE_PID" || true
-UNSHARE_PID=
-E=
+pid1_poweroff
 it_finish

@@ -30,13 +30,8 @@ SOURCE_UNITS=$(realpath "$(dirname "$0")/../../units")
 it_setup
 chmod 755 "$WORK"
 
-ROOT=$WORK/root
-mkdir -p "$ROOT"
-NS_LOG=$WORK/pid1.log
-# shellcheck disable=SC2034 # read by log_has and the cleanup
-LOG=$NS_LOG
-UNSHARE_PID=
-E=
+pid1_setup
+PID1_CLEANUP=swapoff_all
 
 # Every swap file of the test ends in .swp; swapoff finds the area by the file, whatever
 # path the namespace used to switch it on.
@@ -47,21 +42,6 @@ swapoff_all() {
 	done
 	return 0
 }
-pid1_cleanup() {
-	local rc=$?
-	set +e
-	if [[ -n $E ]] && proc_alive "$E"; then
-		kill -KILL "$E" 2>/dev/null
-	fi
-	if [[ -n $UNSHARE_PID ]]; then
-		wait_until -n 100 proc_gone "$UNSHARE_PID" || kill -KILL "$UNSHARE_PID" 2>/dev/null
-		wait "$UNSHARE_PID" 2>/dev/null
-	fi
-	swapoff_all
-	(exit "$rc")
-	it_cleanup
-}
-trap pid1_cleanup EXIT
 
 # A swap file: written out (no holes), private, with a swap signature.
 make_swap() {
@@ -129,11 +109,10 @@ unit "$WRONG" <<EOF
 What=$WORK/p.swp
 EOF
 
-{
-	echo "#!/bin/bash"
-	echo "set -euo pipefail"
-	pid1_root_lines "$ROOT"
-	cat <<EOS
+# Switched on before ember starts, and no unit file describes it: the host's area.
+swapon "$WORK/host.swp"
+
+pid1_boot <<EOS
 cp "$WORK/fstab" "$ROOT/etc/fstab"
 rc=0
 unshare --pid --fork --mount-proc --root="$ROOT" /ember --system \
@@ -141,26 +120,10 @@ unshare --pid --fork --mount-proc --root="$ROOT" /ember --system \
 	--show-status || rc=\$?
 exit \$rc
 EOS
-} >"$WORK/enter"
-chmod +x "$WORK/enter"
-
-# Switched on before ember starts, and no unit file describes it: the host's area.
-swapon "$WORK/host.swp"
-
-unshare --mount --propagation private "$WORK/enter" >"$NS_LOG" 2>&1 </dev/null &
-UNSHARE_PID=$!
-first_child() {
-	local p
-	E=
-	for p in $(pgrep -P "$UNSHARE_PID" -x unshare); do E=$(pgrep -P "$p" -x ember | head -n 1); done
-	[[ -n $E ]]
-}
-# in_ns CMD...: runs CMD in the namespace's mount namespace and root.
-in_ns() { nsenter --target "$E" --mount --pid --root -- "$@"; }
-# prio_in_ns PATH: the priority /proc/swaps gives PATH, read as the namespace sees it;
+# swap_priority PATH: the priority /proc/swaps gives PATH, read as the namespace sees it;
 # nothing if the area is not in use.
-prio_in_ns() { in_ns cat /proc/swaps | awk -v p="$1" 'NR > 1 && $1 == p { print $5 }'; }
-in_use() { [[ -n $(prio_in_ns "$1") ]]; }
+swap_priority() { pid1_exec cat /proc/swaps | awk -v p="$1" 'NR > 1 && $1 == p { print $5 }'; }
+in_use() { [[ -n $(swap_priority "$1") ]]; }
 not_in_use() { ! in_use "$1"; }
 # in_use_host FILE: the host lists an area whose path ends in /FILE (its path there may
 # go through the namespace's mounts).
@@ -169,14 +132,13 @@ in_use_host() {
 		END { exit !n }' /proc/swaps
 }
 
-check "the namespace's PID 1 was forked" wait_until first_child
 check "its socket answers" wait_until ember_answers
 check "multi-user.target is reached" wait_until state_is multi-user.target active
 
 # (a)
 check_eq "the fstab swap file's unit is active" "active active" \
 	"$(prop "$A" ActiveState) $(prop "$A" SubState)"
-check_eq "  /proc/swaps lists it, with fstab's pri=0" 0 "$(prio_in_ns "$WORK/a.swp")"
+check_eq "  /proc/swaps lists it, with fstab's pri=0" 0 "$(swap_priority "$WORK/a.swp")"
 check_eq "  its SourcePath is /etc/fstab" /etc/fstab "$(prop "$A" SourcePath)"
 check_eq "  the API shows What= and Options=" "$WORK/a.swp sw,pri=0" \
 	"$(prop "$A" What) $(prop "$A" Options)"
@@ -191,10 +153,10 @@ check "  /proc/swaps lists it" in_use "$WORK/a.swp"
 check_eq "  the unit is active" active "$(active_state "$A")"
 
 # (c)
-in_ns swapon "$WORK/hand.swp"
+pid1_exec swapon "$WORK/hand.swp"
 check "a swapon by hand shows up as an active unit" wait_until state_is "$HAND" active
 check "  in list-units" grep -qF "$HAND" <(ctl list-units --no-legend --type=swap --state=active)
-in_ns swapoff "$WORK/hand.swp"
+pid1_exec swapoff "$WORK/hand.swp"
 check "its swapoff by hand turns it inactive" wait_until state_is "$HAND" inactive
 
 # (d)
@@ -206,7 +168,7 @@ check "  nothing is in use there" not_in_use "$WORK/bad.swp"
 
 # (e)
 check_eq "a unit file's swap is active" active "$(active_state "$P")"
-check_eq "  its Priority=1 reaches /proc/swaps" 1 "$(prio_in_ns "$WORK/p.swp")"
+check_eq "  its Priority=1 reaches /proc/swaps" 1 "$(swap_priority "$WORK/p.swp")"
 check_eq "  and the API's Priority" 1 "$(prop "$P" Priority)"
 check_eq "a What= that does not match the name is refused" bad-setting "$(prop "$WRONG" LoadState)"
 check "  with a clear reason" grep -qF "What=$WORK/p.swp does not match the unit name" \
@@ -217,12 +179,7 @@ check_eq "an area switched on before boot is shown as active" active "$(active_s
 check_not "  but emberctl stop refuses to switch it off" test "$(ctl_rc stop "$HOST")" = 0
 check "  it stays in use" in_use "$WORK/host.swp"
 
-kill -s RTMIN+4 "$E"
-check "SIGRTMIN+4: the namespace's PID 1 is gone" wait_until -n 600 test ! -e "/proc/$E"
-check "unshare returned" wait_until -n 100 proc_gone "$UNSHARE_PID"
-wait "$UNSHARE_PID" || true
-UNSHARE_PID=
-E=
+pid1_poweroff
 check_not "the fstab swap was switched off on the way down" in_use_host a.swp
 check_not "  and the unit file's" in_use_host p.swp
 check "the host's area was left alone" in_use_host host.swp
