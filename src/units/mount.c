@@ -17,6 +17,7 @@
 #include "core/event.h"
 #include "core/exec-command.h"
 #include "core/manager.h"
+#include "core/spawn-helper.h"
 #include "fileio.h"
 #include "log.h"
 #include "macro.h"
@@ -131,59 +132,17 @@ mount_set_state(struct mount_unit *m, enum mount_state st)
 
 /* Control processes. */
 
-static struct exec_command *
-command_new(const char *path, char **argv)
-{
-	struct exec_command *c = calloc(1, sizeof(*c));
-
-	if (!c)
-		return NULL;
-	c->path = strdup(path);
-	c->argv = argv;
-	/* A share name like //host/c$ is not a variable reference. */
-	c->flags = EXEC_NO_ENV_EXPAND;
-	if (!c->path) {
-		free(c);
-		return NULL;
-	}
-	return c;
-}
-
+/* In the manager's process group, which an autofs placeholder lets through: mounting
+ * over an automount point must not wait for its own mount. */
 static int
-spawn_control(struct mount_unit *m, const char *path, char **argv)
+spawn_control(struct mount_unit *m, char **argv)
 {
-	struct unit *u = UNIT(m);
-	struct manager *mgr = u->manager;
-	char cgroup_dir[PATH_MAX];
-	struct exec_params p = {
-		.unit_id = u->id,
-		.environment = mgr->environment,
-		.stdin_fd = -1,
-		.stdout_fd = -1,
-		.stderr_fd = -1,
-		/* In the manager's process group, which an autofs placeholder lets through:
-		 * mounting over an automount point must not wait for its own mount. */
-		.new_session = false,
-		.is_control = true,
-		.apply_sandbox = true,
-		.cgroup_path = unit_cgroup_fs_path(u, cgroup_dir, sizeof(cgroup_dir)),
-	};
-	int r;
+	int r = unit_spawn_helper(UNIT(m), &m->exec_context, argv, false, &m->control_command,
+				  &m->control_spawn);
 
-	m->control_command = exec_command_free_list(m->control_command);
-	m->control_command = command_new(path, argv);
-	if (!m->control_command) {
-		strv_free(argv);
-		return -ENOMEM;
-	}
-	r = unit_cgroup_realize(u);
-	if (r < 0)
-		log_unit_debug(u, "No cgroup for the mount helper: %s", strerror(-r));
-	r = exec_spawn(m->control_command, &m->exec_context, &p, &m->control_spawn);
-	if (r < 0)
-		return r;
-	m->control_pid = m->control_spawn.pid;
-	return unit_watch_pid(u, m->control_pid);
+	if (r >= 0)
+		m->control_pid = m->control_spawn.pid;
+	return r;
 }
 
 /* mount -t TYPE -o OPTIONS WHAT WHERE, with what the unit file or fstab asked for. */
@@ -256,7 +215,7 @@ enter_unmounting(struct mount_unit *m)
 		strv_free(argv);
 		r = -ENOMEM;
 	} else
-		r = spawn_control(m, UMOUNT_PATH, argv);
+		r = spawn_control(m, argv);
 	if (r < 0) {
 		unit_log_event(UNIT(m), LOG_ERR, "Failed to run '" UMOUNT_PATH "': %s", strerror(-r));
 		enter_mounted(m, MOUNT_FAILURE_RESOURCES);
@@ -283,7 +242,7 @@ enter_mounting(struct mount_unit *m)
 		return;
 	}
 	argv = mount_argv(m, NULL);
-	r = argv ? spawn_control(m, MOUNT_PATH, argv) : -ENOMEM;
+	r = argv ? spawn_control(m, argv) : -ENOMEM;
 	if (r < 0) {
 		unit_log_event(UNIT(m), LOG_ERR, "Failed to run '" MOUNT_PATH "': %s", strerror(-r));
 		enter_dead(m, MOUNT_FAILURE_RESOURCES);
@@ -299,7 +258,7 @@ enter_remounting(struct mount_unit *m)
 
 	/* A mount only the mount table knows is remounted with its own options, which the
 	 * kernel keeps; only configured options are given again (mount_argv). */
-	int r = argv ? spawn_control(m, MOUNT_PATH, argv) : -ENOMEM;
+	int r = argv ? spawn_control(m, argv) : -ENOMEM;
 
 	m->reload_result = MOUNT_SUCCESS;
 	if (r < 0) {

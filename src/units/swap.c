@@ -22,6 +22,7 @@
 #include "core/event.h"
 #include "core/exec-command.h"
 #include "core/manager.h"
+#include "core/spawn-helper.h"
 #include "log.h"
 #include "macro.h"
 #include "mountinfo.h"
@@ -127,46 +128,16 @@ swap_set_state(struct swap_unit *s, enum swap_state st)
 
 /* Control processes. */
 
+/* Its own session: a hanging helper is killed with everything it started. */
 static int
-spawn_control(struct swap_unit *s, const char *path, char **argv)
+spawn_control(struct swap_unit *s, char **argv)
 {
-	struct unit *u = UNIT(s);
-	struct manager *mgr = u->manager;
-	char cgroup_dir[PATH_MAX];
-	struct exec_params p = {
-		.unit_id = u->id,
-		.environment = mgr->environment,
-		.stdin_fd = -1,
-		.stdout_fd = -1,
-		.stderr_fd = -1,
-		/* Its own session: a hanging helper is killed with everything it started. */
-		.new_session = true,
-		.is_control = true,
-		.apply_sandbox = true,
-		.cgroup_path = unit_cgroup_fs_path(u, cgroup_dir, sizeof(cgroup_dir)),
-	};
-	struct exec_command *c;
-	int r;
+	int r = unit_spawn_helper(UNIT(s), &s->exec_context, argv, true, &s->control_command,
+				  &s->control_spawn);
 
-	s->control_command = exec_command_free_list(s->control_command);
-	c = calloc(1, sizeof(*c));
-	if (!c || !(c->path = strdup(path))) {
-		free(c);
-		strv_free(argv);
-		return -ENOMEM;
-	}
-	c->argv = argv;
-	/* A path with a '$' in it is not a variable reference. */
-	c->flags = EXEC_NO_ENV_EXPAND;
-	s->control_command = c;
-	r = unit_cgroup_realize(u);
-	if (r < 0)
-		log_unit_debug(u, "No cgroup for the swap helper: %s", strerror(-r));
-	r = exec_spawn(c, &s->exec_context, &p, &s->control_spawn);
-	if (r < 0)
-		return r;
-	s->control_pid = s->control_spawn.pid;
-	return unit_watch_pid(u, s->control_pid);
+	if (r >= 0)
+		s->control_pid = s->control_spawn.pid;
+	return r;
 }
 
 /* Does the comma list opts set the priority itself ("pri=5")? Then Priority= yields. */
@@ -227,7 +198,7 @@ static void
 enter_activating(struct swap_unit *s)
 {
 	char **argv = swapon_argv(s);
-	int r = argv ? spawn_control(s, SWAPON_PATH, argv) : -ENOMEM;
+	int r = argv ? spawn_control(s, argv) : -ENOMEM;
 
 	if (r < 0) {
 		unit_log_event(UNIT(s), LOG_ERR, "Failed to run '" SWAPON_PATH "': %s", strerror(-r));
@@ -247,7 +218,7 @@ enter_deactivating(struct swap_unit *s)
 		strv_free(argv);
 		r = -ENOMEM;
 	} else
-		r = spawn_control(s, SWAPOFF_PATH, argv);
+		r = spawn_control(s, argv);
 	if (r < 0) {
 		unit_log_event(UNIT(s), LOG_ERR, "Failed to run '" SWAPOFF_PATH "': %s", strerror(-r));
 		enter_active(s, SWAP_FAILURE_RESOURCES);
